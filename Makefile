@@ -1,0 +1,79 @@
+# Quorum - the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+SAM    := .venv-sam
+CHECKOV := .venv-checkov
+PYTEST_WORKERS ?= 2
+
+.PHONY: help install run test test-unit test-integration test-e2e test-template demo openapi bench token sam-tools validate clean
+
+help:
+	@echo "make run     - create the venv, install, start the whole platform on 127.0.0.1 (Ctrl-C stops it)"
+	@echo "make test    - create the venv, install, run unit, integration, end-to-end and template tests"
+	@echo "make demo    - play a scenario against a running 'make run'"
+	@echo "make bench   - cold-start, case-cost and draw-cost figures beside their baselines"
+	@echo "make openapi - regenerate the OpenAPI document served at /v1/openapi.json"
+	@echo "make token ARGS='--sub u-1 --groups user' - mint a local bearer token"
+	@echo "make sam-tools / validate - aws-sam-cli and checkov in their own venv; sam validate --lint"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/quorum-local run
+
+test: install
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+test-unit: install
+	$(BIN)/python -m pytest -p no:cacheprovider tests/unit
+
+test-integration: install
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/integration
+
+test-e2e: install
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/e2e
+
+test-template: install
+	$(BIN)/python -m pytest -p no:cacheprovider tests/template
+
+demo: install
+	$(BIN)/python -m quorum_local.demo
+
+openapi: install
+	$(BIN)/python -m quorum_local.openapi
+
+bench: install
+	$(BIN)/python bench/coldstart.py
+	@for script in bench/case_cost.py bench/draw_cost.py; do \
+		if [ -f $$script ]; then $(BIN)/python $$script || exit 1; fi; done
+
+token: install
+	@$(BIN)/quorum-local token $(ARGS)
+
+# aws-sam-cli and checkov pin older boto3 releases (and conflict with each other):
+# each lives in an environment of its own, apart from the project's.
+sam-tools: $(SAM)/bin/sam $(CHECKOV)/bin/checkov
+
+$(SAM)/bin/sam:
+	$(PYTHON) -m venv $(SAM)
+	$(SAM)/bin/python -m pip install --quiet "aws-sam-cli==1.170.0"
+
+$(CHECKOV)/bin/checkov:
+	$(PYTHON) -m venv $(CHECKOV)
+	$(CHECKOV)/bin/python -m pip install --quiet "checkov==3.3.30"
+
+validate: sam-tools
+	$(SAM)/bin/sam validate --lint --region us-east-1
+	$(CHECKOV)/bin/checkov -f template.yaml --framework cloudformation --quiet --compact --config-file .checkov.yaml --skip-download
+
+clean:
+	rm -rf $(VENV) $(SAM) $(CHECKOV) .pytest_cache

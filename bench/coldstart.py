@@ -1,0 +1,110 @@
+"""Cold-start cost of every function beside a boto3 baseline, measured in the same run.
+
+For each function of template.yaml, a fresh Python process imports the handler and invokes it
+once with a trivial event (an API function gets a request for an unknown route, a worker an
+unknown action); the time from before the first import to after that invoke is the init time.
+The baseline process only does `import boto3; boto3.client("dynamodb")`. Runs alternate and
+the median of N runs is printed, with the ratio to the baseline's median.
+
+    python bench/coldstart.py [--runs 9]
+
+Bytecode: this machine sets PYTHONDONTWRITEBYTECODE=1, so the project's own modules are compiled
+on every run (no .pyc), while site-packages have the .pyc that pip wrote at install. The header
+says which mode was measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "infra"))
+
+from quorum_local import runtime  # noqa: E402
+from quorum_local.template import Template  # noqa: E402
+
+GOAL = 1.3
+
+BASELINE = """
+import time; t0 = time.perf_counter()
+import boto3
+boto3.client("dynamodb", region_name="us-east-1")
+print(time.perf_counter() - t0)
+"""
+
+PROBE = """
+import json, sys, time
+t0 = time.perf_counter()
+sys.path[:0] = {paths!r}
+import importlib
+module = importlib.import_module({module!r})
+handler = getattr(module, {attr!r})
+class Context:
+    function_name = {name!r}; function_version = "1"; memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + {name!r}
+    aws_request_id = "coldstart"
+    def get_remaining_time_in_millis(self): return 10000
+try:
+    handler(json.loads({event!r}), Context())
+except Exception as exc:  # workers answer an unknown action with a typed error
+    sys.stderr.write(type(exc).__name__)
+print(time.perf_counter() - t0)
+"""
+
+
+def trivial_event(props: dict) -> dict:
+    if any(ev["Type"] == "HttpApi" for ev in props.get("Events", {}).values()):
+        return {"version": "2.0", "routeKey": "GET /v1/coldstart", "rawPath": "/v1/coldstart", "rawQueryString": "",
+                "headers": {}, "requestContext": {"http": {"method": "GET", "path": "/v1/coldstart",
+                                                           "sourceIp": "127.0.0.1"}, "requestId": "coldstart",
+                                                  "stage": "$default"}, "isBase64Encoded": False}
+    return {"action": "coldstart", "job": "coldstart"}
+
+
+def run_once(code: str, env: dict[str, str]) -> float:
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    template = Template.load("local", overrides={"TracingMode": "PassThrough"})
+    env = {**os.environ, **runtime.function_environment(template), "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
+    env.pop("AWS_ENDPOINT_URL", None)
+    paths = runtime.code_paths(template)
+    probes = {}
+    for lid in template.of_type("AWS::Serverless::Function"):
+        props = template.properties(lid)
+        module, attr = props["Handler"].rsplit(".", 1)
+        probes[props["FunctionName"]] = PROBE.format(paths=paths, module=module, attr=attr, name=props["FunctionName"],
+                                                     event=json.dumps(trivial_event(props)))
+    samples: dict[str, list[float]] = {"baseline (boto3 + 1 client)": [], **{name: [] for name in probes}}
+    bytecode = "without .pyc for project code" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "with .pyc"
+    print(f"cold start, {args.runs} runs each, median; {bytecode}; python {sys.version.split()[0]}", flush=True)
+    for i in range(args.runs):
+        samples["baseline (boto3 + 1 client)"].append(run_once(BASELINE, env))
+        for name, code in probes.items():
+            samples[name].append(run_once(code, env))
+        print(f"  run {i + 1}/{args.runs} done", file=sys.stderr, flush=True)
+    base = statistics.median(samples["baseline (boto3 + 1 client)"])
+    print(f"{'function':34} {'median ms':>10} {'ratio':>7}  goal <= {GOAL}x")
+    worst = 0.0
+    for name, values in samples.items():
+        ratio = statistics.median(values) / base
+        worst = max(worst, ratio) if name in probes else worst
+        flag = "" if name not in probes else ("ok" if ratio <= GOAL else "OVER")
+        print(f"{name:34} {statistics.median(values) * 1000:10.1f} {ratio:7.2f}  {flag}")
+    print(f"worst function: {worst:.2f}x the baseline")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

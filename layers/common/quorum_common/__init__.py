@@ -1,0 +1,1 @@
+"""Quorum's common layer: what every capability shares and nothing any one of them owns."""

@@ -1,0 +1,42 @@
+"""Who is calling: the identity the HTTP API's JWT authorizer put into the event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from quorum_common.errors import PermissionDenied, Unauthenticated
+
+GROUPS = frozenset({"module", "user", "ops"})
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated caller: `sub` is a user or module id, `groups` its roles."""
+
+    sub: str
+    groups: frozenset[str]
+
+    def require(self, *allowed: str) -> "Caller":
+        """Return self if the caller is in one of `allowed`, else raise `PermissionDenied`."""
+        if self.groups.isdisjoint(allowed):
+            raise PermissionDenied(f"This route is for the {' or '.join(allowed)} group.", code="wrong_role")
+        return self
+
+
+def parse_groups(raw: Any) -> frozenset[str]:
+    """Accept a list claim or the authorizer's flattened string form `"[a b]"` (or `a,b`)."""
+    if isinstance(raw, (list, tuple)):
+        items = [str(item) for item in raw]
+    else:
+        items = str(raw or "").strip("[]").replace(",", " ").split()
+    return frozenset(item for item in items if item)
+
+
+def caller_from_event(event: Mapping[str, Any]) -> Caller:
+    """Read the JWT claims of an HTTP API (payload 2.0) event; raise `Unauthenticated` if absent."""
+    claims = (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
+    sub = claims.get("sub")
+    if not sub:
+        raise Unauthenticated("A valid bearer token is required.", code="missing_token")
+    return Caller(sub=str(sub), groups=parse_groups(claims.get("groups")))

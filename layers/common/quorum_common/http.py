@@ -1,0 +1,85 @@
+"""The HTTP edge shared by every API function: one resolver factory, one error format.
+
+Every error leaves as `{"error": {"code", "message", "details"}}` (ARCHITECTURE.md §3); the
+mapping from domain errors to statuses lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from quorum_common import errors
+
+STATUS_BY_ERROR: dict[type[errors.QuorumError], int] = {
+    errors.MalformedRequest: 400,
+    errors.Unauthenticated: 401,
+    errors.PermissionDenied: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.InvalidInput: 422,
+    errors.RateLimited: 429,
+    errors.ServiceUnavailable: 503,
+}
+
+
+def error_body(code: str, message: str, details: list[Any] | None = None) -> dict[str, Any]:
+    """The one error shape of the public API."""
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+def error_response(status: int, code: str, message: str, details: list[Any] | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    """A Powertools response carrying `error_body`."""
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON,
+                    body=json.dumps(error_body(code, message, details)), headers=headers)
+
+
+def status_for(exc: errors.QuorumError) -> int:
+    """The HTTP status of a domain error (most specific class wins)."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 400
+
+
+def validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
+    """Pydantic errors as `{field, message}` pairs, without echoing the caller's values."""
+    return [{"field": ".".join(str(part) for part in err.get("loc", ())), "message": err.get("msg", "")}
+            for err in exc.errors()]
+
+
+def _is_malformed(exc: RequestValidationError) -> bool:
+    return any(err.get("type") == "json_invalid" for err in exc.errors())
+
+
+def create_app(logger: Logger) -> APIGatewayHttpResolver:
+    """An HTTP API (payload 2.0) resolver with validation on and Quorum's error format."""
+    app = APIGatewayHttpResolver(enable_validation=True)
+
+    @app.exception_handler(errors.QuorumError)
+    def _domain_error(exc: errors.QuorumError) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.RateLimited) else None
+        return error_response(status_for(exc), exc.code, exc.message, exc.details, headers)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(exc: RequestValidationError) -> Response:
+        if _is_malformed(exc):
+            return error_response(400, "malformed_json", "The request body is not valid JSON.")
+        return error_response(422, "validation_error", "The request is invalid.", validation_details(exc))
+
+    @app.not_found
+    def _no_route(exc: NotFoundError) -> Response:
+        return error_response(404, "route_not_found", "No such route.")
+
+    @app.exception_handler(Exception)
+    def _defect(exc: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error_response(500, "internal_error", "Something went wrong on our side.")
+
+    return app

@@ -1,0 +1,182 @@
+"""template.yaml is the single source of truth: it lints, transforms, and matches the code."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quorum_local import runtime
+from quorum_local.openapi import DOCUMENT_PATH, build_document, render
+from quorum_local.template import ROOT, TEMPLATE_PATH, Template
+
+FUNCTION = "AWS::Serverless::Function"
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    return Template.load("dev")
+
+
+def test_cfn_lint_passes() -> None:
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    result = subprocess.run([str(cfn_lint), str(TEMPLATE_PATH)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sam_transform_gives_aliases_deployments_and_the_api(transformed: dict[str, Any]) -> None:
+    types = [r["Type"] for r in transformed["Resources"].values()]
+    functions = types.count("AWS::Lambda::Function")
+    assert functions == 7
+    assert types.count("AWS::Lambda::Alias") == functions
+    assert types.count("AWS::CodeDeploy::DeploymentGroup") == functions
+    assert types.count("AWS::ApiGatewayV2::Api") == 1
+    assert types.count("AWS::StepFunctions::StateMachine") == 1
+    assert types.count("AWS::Scheduler::Schedule") == 3
+
+
+def test_http_api_checks_jwts_except_on_public_routes(transformed: dict[str, Any]) -> None:
+    api = next(r for r in transformed["Resources"].values() if r["Type"] == "AWS::ApiGatewayV2::Api")
+    body = api["Properties"]["Body"]
+    assert "MarketplaceJwt" in body["components"]["securitySchemes"]
+    for path, methods in body["paths"].items():
+        for method, operation in methods.items():
+            public = path in ("/v1/health", "/v1/openapi.json")
+            expected = [{"NONE": []}] if public else [{"MarketplaceJwt": []}]
+            assert operation["security"] == expected, (path, method)
+
+
+def test_every_function_handler_imports(template: Template) -> None:
+    for path in runtime.code_paths(template):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    for logical_id in template.of_type(FUNCTION):
+        dotted = template.properties(logical_id)["Handler"]
+        handler = runtime.load_handler(dotted)
+        assert callable(handler), f"{logical_id}: {dotted} is not callable"
+
+
+def _declared_variables(template: Template) -> set[str]:
+    names: set[str] = set()
+    for logical_id in template.of_type(FUNCTION):
+        names |= set(template.properties(logical_id).get("Environment", {}).get("Variables", {}))
+    return names
+
+
+def _variables_read_by_code() -> dict[str, Path]:
+    found = {}
+    for folder in ("functions", "layers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for name in re.findall(r"[\"'](QUORUM_[A-Z0-9_]+)[\"']", path.read_text()):
+                found.setdefault(name, path)
+    return found
+
+
+def test_every_variable_the_code_reads_is_declared(template: Template) -> None:
+    declared = _declared_variables(template)
+    missing = {name: str(path.relative_to(ROOT)) for name, path in _variables_read_by_code().items()
+               if name not in declared}
+    assert not missing, f"read by code but not set in template.yaml: {missing}"
+
+
+def test_every_declared_quorum_variable_is_read_somewhere(template: Template) -> None:
+    unused = {n for n in _declared_variables(template) if n.startswith("QUORUM_")} - set(_variables_read_by_code())
+    assert not unused, f"set in template.yaml but read by no code: {unused}"
+
+
+@pytest.mark.parametrize("suffix, resource_type", [
+    ("_TABLE", "AWS::DynamoDB::Table"),
+    ("_TOPIC_ARN", "AWS::SNS::Topic"),
+    ("_STATE_MACHINE_ARN", "AWS::Serverless::StateMachine"),
+])
+def test_named_resources_exist_in_the_template(raw_template: dict[str, Any], suffix: str, resource_type: str) -> None:
+    resources = raw_template["Resources"]
+    for logical_id, resource in resources.items():
+        variables = resource.get("Properties", {}).get("Environment", {}).get("Variables", {})
+        for name, value in variables.items():
+            if name.endswith(suffix):
+                target = value.get("Ref") if isinstance(value, dict) else None
+                assert target in resources and resources[target]["Type"] == resource_type, (logical_id, name)
+
+
+def test_variable_names_have_one_meaning_across_the_stack(template: Template) -> None:
+    runtime.function_environment(template)  # raises EnvironmentClash otherwise
+
+
+def test_every_name_carries_the_environment(template: Template) -> None:
+    for logical_id in template.resources:
+        try:
+            name = template.physical_name(logical_id)
+        except Exception:
+            continue
+        if template.resources[logical_id]["Type"] == "AWS::ServiceDiscovery::Service":
+            continue  # service names live inside the environment's own namespace
+        assert "dev" in name, f"{logical_id}: {name}"
+
+
+def _statements(raw: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for logical_id, resource in raw["Resources"].items():
+        if resource["Type"] != "AWS::IAM::Role":
+            continue
+        for policy in resource["Properties"].get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                found.append((logical_id, statement))
+    return found
+
+
+def test_policies_are_least_privilege(transformed: dict[str, Any]) -> None:
+    for role, statement in _statements(transformed):
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        assert not [a for a in actions if a == "*" or a.endswith(":*")], (role, actions)
+        if statement.get("Resource") == "*":
+            assert statement.get("Condition"), f"{role}: unscoped resource for {actions}"
+
+
+def test_layer_requirements_match_pyproject() -> None:
+    import tomllib
+
+    pinned = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    shipped = [line.split("#")[0].strip() for line in (ROOT / "layers/common/requirements.txt").read_text().splitlines()]
+    assert sorted(d.split("#")[0].strip() for d in pinned) == sorted(s for s in shipped if s)
+
+
+def test_openapi_document_is_current() -> None:
+    assert json.loads(DOCUMENT_PATH.read_text()) == build_document(), "stale: run `make openapi`"
+
+
+def test_state_machine_substitutions_match_the_definition(template: Template) -> None:
+    props = template.properties("VotingStateMachine")
+    text = (ROOT / props["DefinitionUri"]).read_text()
+    assert set(re.findall(r"\$\{(\w+)\}", text)) == set(props["DefinitionSubstitutions"])
+
+
+def test_every_task_retries_and_catches_and_every_wait_has_a_timeout(template: Template) -> None:
+    definition = json.loads((ROOT / template.properties("VotingStateMachine")["DefinitionUri"]).read_text())
+    for name, state in definition["States"].items():
+        if state["Type"] != "Task":
+            continue
+        assert state.get("Retry"), f"{name} has no Retry"
+        assert state.get("Catch"), f"{name} has no Catch"
+        if state["Resource"].endswith(".waitForTaskToken"):
+            assert "TimeoutSeconds" in state or "TimeoutSecondsPath" in state, f"{name} waits forever"
+
+
+def test_samconfig_has_the_three_environments_with_their_release_styles() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text())
+    styles = {}
+    for env in ("dev", "staging", "prod"):
+        deploy = config[env]["deploy"]["parameters"]
+        assert deploy["stack_name"] == f"quorum-{env}"
+        overrides = dict(re.findall(r'(\w+)="([^"]*)"', deploy["parameter_overrides"]))
+        assert overrides["Env"] == env
+        styles[env] = overrides["DeploymentType"]
+    assert styles["dev"] == "AllAtOnce" and styles["prod"].startswith("Canary")
