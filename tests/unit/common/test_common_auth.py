@@ -1,0 +1,40 @@
+"""Caller identity from the authorizer's claims, in both forms API Gateway may pass groups."""
+
+from __future__ import annotations
+
+import pytest
+
+from quorum_common.auth import caller_from_event, parse_groups
+from quorum_common.errors import PermissionDenied, Unauthenticated
+
+
+def _event(claims: dict | None) -> dict:
+    return {"requestContext": {"authorizer": {"jwt": {"claims": claims}}}} if claims is not None else {}
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (["module", "ops"], {"module", "ops"}),
+    ("[module ops]", {"module", "ops"}),
+    ("[user]", {"user"}),
+    ("user", {"user"}),
+    ("module,ops", {"module", "ops"}),
+    ("", set()),
+    (None, set()),
+])
+def test_groups_are_read_from_list_and_flattened_forms(raw: object, expected: set[str]) -> None:
+    assert parse_groups(raw) == expected
+
+
+def test_missing_claims_are_unauthenticated() -> None:
+    with pytest.raises(Unauthenticated):
+        caller_from_event(_event(None))
+    with pytest.raises(Unauthenticated):
+        caller_from_event(_event({"groups": "[ops]"}))
+
+
+def test_wrong_role_is_refused_and_right_role_passes() -> None:
+    caller = caller_from_event(_event({"sub": "u-1", "groups": "[user]"}))
+    assert caller.require("user", "ops").sub == "u-1"
+    with pytest.raises(PermissionDenied) as err:
+        caller.require("ops")
+    assert err.value.code == "wrong_role"

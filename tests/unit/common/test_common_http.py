@@ -1,0 +1,68 @@
+"""The one error format, and the status of each kind of domain error."""
+
+from __future__ import annotations
+
+import json
+
+from aws_lambda_powertools import Logger
+from pydantic import BaseModel, Field
+
+from quorum_common import errors
+from quorum_common.http import create_app, status_for
+
+app = create_app(Logger(service="test"))
+
+
+class Body(BaseModel):
+    name: str = Field(max_length=5)
+
+
+@app.post("/things")
+def create_thing(body: Body) -> dict:
+    if body.name == "taken":
+        raise errors.Conflict("That name is taken.", code="name_taken")
+    if body.name == "slow":
+        raise errors.RateLimited("Too many.", retry_after=42)
+    if body.name == "boom":
+        raise RuntimeError("a defect")
+    return {"name": body.name}
+
+
+def _call(method: str, path: str, body: str | None) -> tuple[int, dict, dict]:
+    event = {"version": "2.0", "routeKey": f"{method} {path}", "rawPath": path, "rawQueryString": "",
+             "headers": {"content-type": "application/json"}, "body": body, "isBase64Encoded": False,
+             "requestContext": {"http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
+                                "requestId": "r", "stage": "$default"}}
+    response = app.resolve(event, None)
+    return response["statusCode"], json.loads(response["body"]), response.get("headers", {})
+
+
+def test_statuses_follow_the_error_kind() -> None:
+    assert status_for(errors.NotFound("x")) == 404
+    assert status_for(errors.Conflict("x")) == 409
+    assert status_for(errors.InvalidInput("x")) == 422
+    assert status_for(errors.PermissionDenied("x")) == 403
+
+
+def test_malformed_json_is_400_and_invalid_body_422_with_details() -> None:
+    status, body, _ = _call("POST", "/things", "{oops")
+    assert (status, body["error"]["code"]) == (400, "malformed_json")
+    status, body, _ = _call("POST", "/things", json.dumps({"name": "far too long"}))
+    assert (status, body["error"]["code"]) == (422, "validation_error")
+    assert body["error"]["details"][0]["field"] == "body.name"
+    assert "far too long" not in json.dumps(body)  # the caller's values are not echoed
+
+
+def test_domain_errors_keep_their_code_and_rate_limits_say_when_to_retry() -> None:
+    status, body, _ = _call("POST", "/things", json.dumps({"name": "taken"}))
+    assert (status, body) == (409, {"error": {"code": "name_taken", "message": "That name is taken.", "details": []}})
+    status, body, headers = _call("POST", "/things", json.dumps({"name": "slow"}))
+    assert (status, headers.get("Retry-After")) == (429, "42")
+
+
+def test_unknown_route_and_defects_keep_the_format() -> None:
+    status, body, _ = _call("GET", "/nowhere", None)
+    assert (status, body["error"]["code"]) == (404, "route_not_found")
+    status, body, _ = _call("POST", "/things", json.dumps({"name": "boom"}))
+    assert (status, body["error"]["code"]) == (500, "internal_error")
+    assert "a defect" not in json.dumps(body)
