@@ -1,0 +1,1 @@
+"""Operations tooling for a deployed Quorum environment (the release command: `quorum-release`)."""
