@@ -1,6 +1,7 @@
 """Fixtures shared by every test layer.
 
-- `aws`: moto in this process (Step Functions execution on), fake credentials, no endpoint.
+- `aws`: moto in this process (Step Functions execution on, `quorum_local.moto_patches` applied),
+  fake credentials, no endpoint.
 - `stack`: `aws` plus every resource of template.yaml provisioned, and the Lambda handlers
   running in-process behind moto's invoke path - the same provisioning as `make run`.
 """
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
-from quorum_local import runtime
+from quorum_local import moto_patches, runtime
 from quorum_local.provision import Provisioner
 from quorum_local.template import Template
 
@@ -29,8 +30,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("AWS_REGION", REGION)
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        yield
+    moto_patches.apply()
+    try:
+        with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+            yield
+    finally:
+        moto_patches.revert()
 
 
 @pytest.fixture

@@ -1,12 +1,20 @@
-"""Where moto differs from AWS in a way the local cloud notices, the fix lives here, one per function."""
+"""Where moto differs from AWS in a way the local cloud notices, the fix lives here, one per patch.
+
+`apply()` is called by the local cloud and by the tests' `aws` fixture, so tests and `make run`
+run on the same moto.
+"""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+from moto.dynamodb.responses import DynamoHandler
 from moto.servicediscovery.models import ServiceDiscoveryBackend
 
 _original_register = ServiceDiscoveryBackend.register_instance
+_original_dynamodb_call = DynamoHandler.call_action
+_dynamodb_lock = threading.RLock()
 
 
 def _register_upsert(self: ServiceDiscoveryBackend, service_id: str, instance_id: str,
@@ -17,9 +25,20 @@ def _register_upsert(self: ServiceDiscoveryBackend, service_id: str, instance_id
     return _original_register(self, service_id, instance_id, creator_request_id, attributes)
 
 
+def _dynamodb_serialized(self: DynamoHandler) -> Any:
+    # moto 5.2's transact_write_items deep-copies tables for rollback and checks conditions with no
+    # lock: under threads it loses writes and raises "dictionary changed size during iteration".
+    # DynamoDB isolates each request (and serializes transactions on an item), so one request at a
+    # time gives the semantics Quorum is written against; threads still interleave between requests.
+    with _dynamodb_lock:
+        return _original_dynamodb_call(self)
+
+
 def apply() -> None:
     ServiceDiscoveryBackend.register_instance = _register_upsert
+    DynamoHandler.call_action = _dynamodb_serialized
 
 
 def revert() -> None:
     ServiceDiscoveryBackend.register_instance = _original_register
+    DynamoHandler.call_action = _original_dynamodb_call

@@ -19,7 +19,6 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
-from quorum_local import moto_patches
 from quorum_local.template import ROOT, Template
 
 _original_invoke = LambdaFunction._invoke_lambda
@@ -71,12 +70,10 @@ def install(template: Template) -> None:
             sys.path.insert(0, path)
     os.environ.update(function_environment(template))
     LambdaFunction._invoke_lambda = _invoke_in_process
-    moto_patches.apply()
 
 
 def uninstall() -> None:
     LambdaFunction._invoke_lambda = _original_invoke
-    moto_patches.revert()
 
 
 def load_handler(dotted: str) -> Any:

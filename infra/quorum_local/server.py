@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 
-from quorum_local import runtime
+from quorum_local import moto_patches, runtime
 from quorum_local.gateway import Gateway
 from quorum_local.provision import Progress, Provisioner
 from quorum_local.template import Template
@@ -67,6 +67,7 @@ class LocalCloud:
         if self._moto:
             self._moto.stop()
         runtime.uninstall()
+        moto_patches.revert()
 
     def client(self, service: str) -> Any:
         return boto3.client(service, region_name=REGION, endpoint_url=self.settings.aws_url)
@@ -84,6 +85,7 @@ class LocalCloud:
         from moto.server import ThreadedMotoServer
 
         default_user_config["stepfunctions"] = {"execute_state_machine": True}
+        moto_patches.apply()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise
         self._moto = ThreadedMotoServer(ip_address=HOST, port=self.settings.aws_port, verbose=False)
         self._moto.start()

@@ -7,6 +7,7 @@ mapping from domain errors to statuses lives here and nowhere else.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -58,9 +59,58 @@ def _is_malformed(exc: RequestValidationError) -> bool:
     return any(err.get("type") == "json_invalid" for err in exc.errors())
 
 
+_request = threading.local()
+
+
+class ThreadLocalHttpResolver(APIGatewayHttpResolver):
+    """An HTTP API resolver whose per-request state (event, context) belongs to the calling thread.
+
+    Powertools keeps the current event on the resolver and its routers. A Lambda execution
+    environment serves one request at a time, so that is harmless in AWS; the local cloud runs
+    every handler in one process and serves requests on threads, where two requests would read
+    each other's events (and callers' identities). Routers read through `api_resolver`, so they
+    see the thread's event too.
+    """
+
+    @property
+    def current_event(self) -> Any:  # type: ignore[override]
+        return _request.event
+
+    @current_event.setter
+    def current_event(self, value: Any) -> None:
+        _request.event = value
+
+    @property
+    def lambda_context(self) -> Any:  # type: ignore[override]
+        return getattr(_request, "lambda_context", None)
+
+    @lambda_context.setter
+    def lambda_context(self, value: Any) -> None:
+        _request.lambda_context = value
+
+    @property
+    def context(self) -> dict[str, Any]:  # type: ignore[override]
+        if not hasattr(_request, "context"):
+            _request.context = {}
+        return _request.context
+
+    @context.setter
+    def context(self, value: dict[str, Any]) -> None:
+        _request.context = value
+
+    def resolve(self, event: Any, context: Any) -> dict[str, Any]:
+        self.current_event = self._to_proxy_event(dict(event))
+        self.lambda_context = context
+        return super().resolve(event, context)
+
+
+def _is_response_defect(exc: RequestValidationError) -> bool:
+    return any(tuple(err.get("loc", ()))[:1] == ("response",) for err in exc.errors())
+
+
 def create_app(logger: Logger) -> APIGatewayHttpResolver:
     """An HTTP API (payload 2.0) resolver with validation on and Quorum's error format."""
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = ThreadLocalHttpResolver(enable_validation=True)
 
     @app.exception_handler(errors.QuorumError)
     def _domain_error(exc: errors.QuorumError) -> Response:
@@ -69,6 +119,9 @@ def create_app(logger: Logger) -> APIGatewayHttpResolver:
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(exc: RequestValidationError) -> Response:
+        if _is_response_defect(exc):  # our response broke its own model: a defect, not the caller's
+            logger.error("response failed validation", extra={"errors": validation_details(exc)})
+            return error_response(500, "internal_error", "Something went wrong on our side.")
         if _is_malformed(exc):
             return error_response(400, "malformed_json", "The request body is not valid JSON.")
         return error_response(422, "validation_error", "The request is invalid.", validation_details(exc))

@@ -66,3 +66,40 @@ def test_unknown_route_and_defects_keep_the_format() -> None:
     status, body, _ = _call("POST", "/things", json.dumps({"name": "boom"}))
     assert (status, body["error"]["code"]) == (500, "internal_error")
     assert "a defect" not in json.dumps(body)
+
+
+class Out(BaseModel):
+    count: int
+
+
+@app.get("/broken")
+def broken() -> Out:
+    return {"count": "not a number"}  # type: ignore[return-value]
+
+
+def test_a_response_that_breaks_its_own_model_is_a_500_not_the_callers_fault() -> None:
+    status, body, _ = _call("GET", "/broken", None)
+    assert (status, body["error"]["code"]) == (500, "internal_error")
+
+
+def test_concurrent_requests_each_see_their_own_event() -> None:
+    import threading
+
+    seen: dict[str, str] = {}
+    barrier = threading.Barrier(8)
+
+    @app.get("/whoami/<name>")
+    def whoami(name: str) -> dict:
+        barrier.wait(timeout=5)  # every request is inside the resolver at once
+        return {"path": app.current_event.path, "name": name}
+
+    def call(i: int) -> None:
+        status, body, _ = _call("GET", f"/whoami/u{i}", None)
+        seen[f"u{i}"] = body["path"]
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {f"u{i}": f"/whoami/u{i}" for i in range(8)}
