@@ -1,0 +1,1 @@
+"""Pure reward rules: arithmetic, ledger entries, mall items. Standard library and pydantic only."""

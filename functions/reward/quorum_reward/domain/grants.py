@@ -1,0 +1,85 @@
+"""Reward arithmetic: what one voter earns for one decided case, within the daily cap."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from quorum_reward.domain.rules import Module, RewardRule
+
+Verdict = Literal["violation", "no_violation"]
+ID_MAX = 128
+GRANT_NAMESPACE = uuid.UUID("6f1c1d3e-5d0b-4f53-9a53-2a8f0c4b7e11")
+
+
+class Vote(BaseModel):
+    """One cast vote as the decision step reports it (no-shows are simply absent)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    reviewer_id: str = Field(min_length=1, max_length=ID_MAX)
+    verdict: Verdict
+
+
+class Grant(BaseModel):
+    """The reward of one voter for one case, after the cap: what the ledger records."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_id: str
+    module: Module
+    reviewer_id: str
+    verdict: Verdict
+    decision: Verdict
+    decided_at: datetime
+    day: str
+    earned: int = Field(ge=0)
+    points: int = Field(ge=0)
+    entry_id: str
+    granted_at: datetime
+
+
+def vote_points(rule: RewardRule, verdict: Verdict, decision: Verdict) -> int:
+    """Points per vote, plus the consensus bonus when the vote matches the decision."""
+    return rule.points_per_vote + (rule.consensus_bonus if verdict == decision else 0)
+
+
+def capped_points(earned: int, granted_today: int, daily_cap: int) -> int:
+    """What fits under the cap: never negative, never past `daily_cap` for the day."""
+    return max(0, min(earned, daily_cap - granted_today))
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` in UTC; a naive time is taken to be UTC already."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def utc_day(moment: datetime) -> str:
+    """The UTC calendar day (YYYY-MM-DD) a moment falls on: the unit of the daily cap."""
+    return as_utc(moment).date().isoformat()
+
+
+def unique_voters(votes: list[Vote]) -> list[Vote]:
+    """One vote per reviewer (the first), in the order given."""
+    seen: dict[str, Vote] = {}
+    for vote in votes:
+        seen.setdefault(vote.reviewer_id, vote)
+    return list(seen.values())
+
+
+def grant_entry_id(case_id: str, reviewer_id: str) -> str:
+    """The same ledger entry id for the same (case, reviewer), whatever retries happen."""
+    return str(uuid.uuid5(GRANT_NAMESPACE, f"grant\n{case_id}\n{reviewer_id}"))
+
+
+def build_grant(case_id: str, module: Module, decision: Verdict, decided_at: datetime, vote: Vote,
+                rule: RewardRule, granted_today: int, now: datetime) -> Grant:
+    """The grant for `vote`, trimmed to what the reviewer's day still allows."""
+    earned = vote_points(rule, vote.verdict, decision)
+    return Grant(case_id=case_id, module=module, reviewer_id=vote.reviewer_id, verdict=vote.verdict,
+                 decision=decision, decided_at=as_utc(decided_at), day=utc_day(decided_at), earned=earned,
+                 points=capped_points(earned, granted_today, rule.daily_cap),
+                 entry_id=grant_entry_id(case_id, vote.reviewer_id), granted_at=as_utc(now))

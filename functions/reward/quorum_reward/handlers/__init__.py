@@ -1,0 +1,1 @@
+"""Lambda entry points of the reward capability: `api` (HTTP) and `worker` (actions)."""

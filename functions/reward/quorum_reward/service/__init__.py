@@ -1,0 +1,1 @@
+"""Reward use cases, written as `f(command, ports)`."""
