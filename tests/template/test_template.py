@@ -95,14 +95,12 @@ def test_every_declared_quorum_variable_is_read_somewhere(template: Template) ->
     ("_TOPIC_ARN", "AWS::SNS::Topic"),
     ("_STATE_MACHINE_ARN", "AWS::Serverless::StateMachine"),
 ])
-def test_named_resources_exist_in_the_template(raw_template: dict[str, Any], suffix: str, resource_type: str) -> None:
-    resources = raw_template["Resources"]
-    for logical_id, resource in resources.items():
-        variables = resource.get("Properties", {}).get("Environment", {}).get("Variables", {})
-        for name, value in variables.items():
-            if name.endswith(suffix):
-                target = value.get("Ref") if isinstance(value, dict) else None
-                assert target in resources and resources[target]["Type"] == resource_type, (logical_id, name)
+def test_named_resources_exist_in_the_template(template: Template, suffix: str, resource_type: str) -> None:
+    existing = {template.ref(logical_id) for logical_id in template.of_type(resource_type)}
+    named = {(name, value) for name, value in runtime.function_environment(template).items() if name.endswith(suffix)}
+    assert named, f"no variable ends in {suffix}"
+    for name, value in named:
+        assert value in existing, f"{name}={value} names no {resource_type} of the template"
 
 
 def test_variable_names_have_one_meaning_across_the_stack(template: Template) -> None:

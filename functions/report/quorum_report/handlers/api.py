@@ -11,10 +11,13 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 
 from quorum_common.http import create_app
-from quorum_common.observability import observability
+from quorum_report.handlers import cases, policies, reports
+from quorum_report.handlers.telemetry import logger, metrics, tracer
 
-logger, metrics, tracer = observability("report")
-app = create_app(logger)
+app = create_app(logger)  # per-thread request state: the local cloud serves on threads
+app.include_router(reports.router)
+app.include_router(cases.router)
+app.include_router(policies.router)
 
 
 @app.get("/v1/health")

@@ -1,0 +1,1 @@
+"""The report capability's pure domain: modules, policies, cases, decision rules, masking."""

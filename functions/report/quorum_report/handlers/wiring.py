@@ -1,0 +1,93 @@
+"""Settings and adapters, built once per cold start on first use (never at import)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import cache
+from typing import Any
+
+from pydantic import Field
+
+from quorum_common.settings import EnvSettings, load_settings
+from quorum_report.service.reports import IntakeLimits
+
+
+class ApiSettings(EnvSettings):
+    """The report API's environment (template.yaml, ReportApiFunction)."""
+
+    report_table: str = Field(alias="QUORUM_REPORT_TABLE")
+    idempotency_table: str = Field(alias="QUORUM_IDEMPOTENCY_TABLE")
+    state_machine_arn: str = Field(alias="QUORUM_VOTING_STATE_MACHINE_ARN")
+    daily_cap: int = Field(default=20, ge=1, le=10_000, alias="QUORUM_REPORT_DAILY_CAP")
+    decision_reuse_seconds: int = Field(default=604_800, ge=0, alias="QUORUM_REPORT_DECISION_REUSE_SECONDS")
+
+
+class WorkerSettings(EnvSettings):
+    """The report worker's environment (template.yaml, ReportWorkerFunction)."""
+
+    report_table: str = Field(alias="QUORUM_REPORT_TABLE")
+    state_machine_arn: str | None = Field(default=None, alias="QUORUM_VOTING_STATE_MACHINE_ARN")  # the sweep
+    invitations_topic_arn: str = Field(alias="QUORUM_INVITATIONS_TOPIC_ARN")
+    events_topic_arn: str = Field(alias="QUORUM_EVENTS_TOPIC_ARN")
+    alerts_topic_arn: str = Field(alias="QUORUM_ALERTS_TOPIC_ARN")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id(prefix: str) -> str:
+    """An id that is also a valid Step Functions execution name."""
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+@dataclass
+class ApiDeps:
+    store: Any
+    policies: Any
+    workflow: Any
+    reviewers: Any
+    limits: IntakeLimits
+    idempotency_table: str
+    clock: Any = utc_now
+    new_id: Any = new_id
+
+
+@dataclass
+class WorkerDeps:
+    store: Any
+    notifier: Any
+    reviewers: Any
+    workflow: Any = None  # None until the worker knows the state machine (the sweep needs it)
+    clock: Any = utc_now
+
+
+@cache
+def api_deps() -> ApiDeps:
+    from quorum_report.adapters.policy_store import DynamoPolicyStore
+    from quorum_report.adapters.report_store import DynamoReportStore
+    from quorum_report.adapters.reviewers import RpcReviewerDirectory
+    from quorum_report.adapters.workflow import StepFunctionsWorkflow
+
+    settings = load_settings(ApiSettings)
+    return ApiDeps(store=DynamoReportStore(settings.report_table), policies=DynamoPolicyStore(settings.report_table),
+                   workflow=StepFunctionsWorkflow(settings.state_machine_arn), reviewers=RpcReviewerDirectory(),
+                   limits=IntakeLimits(settings.daily_cap, timedelta(seconds=settings.decision_reuse_seconds)),
+                   idempotency_table=settings.idempotency_table)
+
+
+@cache
+def worker_deps() -> WorkerDeps:
+    from quorum_report.adapters.report_store import DynamoReportStore
+    from quorum_report.adapters.notifications import SnsNotifier
+    from quorum_report.adapters.reviewers import RpcReviewerDirectory
+    from quorum_report.adapters.workflow import StepFunctionsWorkflow
+
+    settings = load_settings(WorkerSettings)
+    workflow = StepFunctionsWorkflow(settings.state_machine_arn) if settings.state_machine_arn else None
+    return WorkerDeps(store=DynamoReportStore(settings.report_table),
+                      notifier=SnsNotifier(settings.invitations_topic_arn, settings.events_topic_arn,
+                                           settings.alerts_topic_arn),
+                      reviewers=RpcReviewerDirectory(), workflow=workflow)

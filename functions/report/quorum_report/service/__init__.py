@@ -1,0 +1,1 @@
+"""Use cases of the report capability, written as `f(command, ports)`."""

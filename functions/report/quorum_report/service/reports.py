@@ -1,0 +1,149 @@
+"""Report intake: validate, cap, aggregate onto the target's case or open a new one."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from quorum_common.errors import Conflict, InvalidInput, NotFound, RateLimited
+from quorum_report.domain.case import Case, Decision, Report, Target, TimelineEntry
+from quorum_report.domain.modules import is_known_reason, reasons_for
+from quorum_report.domain.quota import seconds_until_utc_midnight, utc_day
+from quorum_report.service.policies import current_policy
+from quorum_report.service.ports import (CaseNotOpen, Clock, IntakeStore, NewId, PolicyStore, Quota,
+                                         QuotaExceeded, TargetTaken, Workflow)
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 4
+MAX_TRACKED_REPORTERS = 500  # reporters beyond this still count, but are not excluded from draws
+
+
+@dataclass(frozen=True)
+class SubmitReport:
+    """A module reports a piece of content on behalf of one of its users."""
+
+    submitted_by: str
+    reporter_id: str
+    target: Target
+    reason: str
+    detail: str | None = None
+
+
+DAILY_CAP = 20
+DECISION_REUSE = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class IntakeLimits:
+    """The reporter's daily cap and how long a decision answers new reports of its target."""
+
+    daily_cap: int = DAILY_CAP
+    decision_reuse: timedelta = DECISION_REUSE
+
+
+@dataclass(frozen=True)
+class ReportAccepted:
+    """The 202 answer: which case the report joined and where that case stands."""
+
+    report_id: str
+    case_id: str
+    status: str
+    aggregated: bool
+    decision: Decision | None = None
+
+
+@dataclass(frozen=True)
+class ReportStatus:
+    """A report as its module sees it: its case's status and decision."""
+
+    report: Report
+    case: Case
+
+
+def check_report(cmd: SubmitReport) -> None:
+    """The rules pydantic cannot see: the reason must fit the module; nobody reports themself."""
+    if not is_known_reason(cmd.target.module, cmd.reason):
+        raise InvalidInput(f"Unknown reason for {cmd.target.module}.", code="unknown_reason",
+                           details=[{"field": "reason", "message": f"one of {', '.join(reasons_for(cmd.target.module))}"}])
+    if cmd.reporter_id == cmd.target.owner_id:
+        raise InvalidInput("A user cannot report their own content.", code="self_report",
+                           details=[{"field": "reporter_id", "message": "equals target.owner_id"}])
+
+
+def submit_report(cmd: SubmitReport, *, store: IntakeStore, policies: PolicyStore, workflow: Workflow,
+                  clock: Clock, new_id: NewId, limits: IntakeLimits) -> ReportAccepted:
+    """Store the report on the target's open case, its recent decision, or a new case."""
+    check_report(cmd)
+    now = clock()
+    quota = Quota(cmd.reporter_id, utc_day(now), limits.daily_cap)
+    report_id = new_id("rep")
+    try:
+        for _ in range(ATTEMPTS):
+            try:
+                return _place(cmd, report_id, now, quota, store, policies, workflow, new_id, limits)
+            except (TargetTaken, CaseNotOpen):
+                continue  # another request changed the target's case: look again
+    except QuotaExceeded:
+        raise RateLimited("The reporter reached today's report cap.", code="daily_cap_reached",
+                          retry_after=seconds_until_utc_midnight(now)) from None
+    raise Conflict("The target is busy; try again.", code="target_busy")
+
+
+def _place(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, store: IntakeStore,
+           policies: PolicyStore, workflow: Workflow, new_id: NewId, limits: IntakeLimits) -> ReportAccepted:
+    lock = store.get_lock(cmd.target.module, cmd.target.id)
+    case = store.get_case(lock.case_id) if lock else None
+    if case and case.status != "decided":
+        return _join(cmd, report_id, now, quota, case, store)
+    if case and case.decided_at and now - case.decided_at < limits.decision_reuse:
+        return _reuse(cmd, report_id, now, quota, case, store)
+    return _open(cmd, report_id, now, quota, lock.case_id if lock else None, store, policies, workflow, new_id)
+
+
+def _report(cmd: SubmitReport, report_id: str, case_id: str, now: datetime, aggregated: bool) -> Report:
+    return Report(report_id=report_id, case_id=case_id, reporter_id=cmd.reporter_id, submitted_by=cmd.submitted_by,
+                  target=cmd.target, reason=cmd.reason, detail=cmd.detail, created_at=now, aggregated=aggregated)
+
+
+def _join(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, case: Case,
+          store: IntakeStore) -> ReportAccepted:
+    store.join_case(_report(cmd, report_id, case.case_id, now, True), quota,
+                    track_reporter=case.report_count < MAX_TRACKED_REPORTERS)
+    return ReportAccepted(report_id, case.case_id, case.status, aggregated=True)
+
+
+def _reuse(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, case: Case,
+           store: IntakeStore) -> ReportAccepted:
+    store.add_report(_report(cmd, report_id, case.case_id, now, True), quota)
+    return ReportAccepted(report_id, case.case_id, "decided", aggregated=True, decision=case.decision)
+
+
+def _open(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, replaces: str | None,
+          store: IntakeStore, policies: PolicyStore, workflow: Workflow, new_id: NewId) -> ReportAccepted:
+    policy = current_policy(cmd.target.module, policies)
+    case = Case(case_id=new_id("case"), target=cmd.target, reason=cmd.reason, detail=cmd.detail, policy=policy,
+                reporters=frozenset({cmd.reporter_id}), created_at=now,
+                timeline=(TimelineEntry(at=now, event="opened", detail={"policy_version": policy.version}),))
+    store.open_case(case, _report(cmd, report_id, case.case_id, now, False), quota, replaces)
+    _start(workflow, case.case_id)
+    return ReportAccepted(report_id, case.case_id, "voting", aggregated=False)
+
+
+def _start(workflow: Workflow, case_id: str) -> None:
+    # The report is stored and accepted; a failed start is repaired by the stuck-case sweeper.
+    try:
+        workflow.start(case_id)
+    except Exception:  # noqa: BLE001 - any failure here must not lose the accepted report
+        log.exception("could not start the voting execution", extra={"case_id": case_id})
+
+
+def get_report(report_id: str, caller: str, is_ops: bool, *, store: IntakeStore) -> ReportStatus:
+    """A report and its case; a module sees only the reports it submitted."""
+    report = store.get_report(report_id)
+    if report is None or (report.submitted_by != caller and not is_ops):
+        raise NotFound("No such report.", code="report_not_found")
+    case = store.get_case(report.case_id)
+    if case is None:
+        raise NotFound("No such report.", code="report_not_found")
+    return ReportStatus(report, case)

@@ -1,0 +1,62 @@
+"""The stuck-case sweep (scheduled every 15 minutes): every open case has a running execution.
+
+An execution can be missing (the start after intake failed) or over while its case is still
+open (it ended in `EscalationFailed`, or was stopped). The sweep starts a new one; the state
+machine's first step reads where the case stands and resumes there (see `lifecycle.load_case`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from quorum_report.domain.case import Case, TimelineEntry
+from quorum_report.service.ports import Clock, SweepStore, Workflow
+
+log = logging.getLogger(__name__)
+OPEN_STATUSES = ("escalated", "voting")
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """How far back to look and how much to check in one run."""
+
+    stale_after: timedelta = timedelta(minutes=15)
+    limit: int = 100  # per status, oldest first: a bounded run, the next one continues
+
+
+@dataclass
+class SweepResult:
+    checked: int = 0
+    restarted: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"checked": self.checked, "restarted": self.restarted}
+
+
+def sweep_stuck_cases(sweep: Sweep, *, store: SweepStore, workflow: Workflow, clock: Clock) -> SweepResult:
+    """Restart the driver of every open case older than `stale_after` whose execution is not running."""
+    now, result = clock(), SweepResult()
+    for status in OPEN_STATUSES:
+        for case in store.list_cases(status, sweep.limit, None).cases:
+            if now - case.created_at < sweep.stale_after:
+                break  # oldest first: the rest are younger still
+            result.checked += 1
+            if _restart_if_stopped(case, store, workflow, now):
+                result.restarted.append(case.case_id)
+    return result
+
+
+def _restart_if_stopped(case: Case, store: SweepStore, workflow: Workflow, now: datetime) -> bool:
+    current = case.execution or case.case_id
+    state = workflow.status(current)
+    if state == "RUNNING":
+        return False
+    name = case.case_id if state is None else f"{case.case_id}-r{case.restarts + 1}"
+    entry = TimelineEntry(at=now, event="execution_restarted", detail={"previous": current, "was": state})
+    if not store.note_restart(case.case_id, case.restarts, name, entry):
+        return False  # another sweep restarted it
+    workflow.start(case.case_id, name)
+    log.warning("restarted a stuck case", extra={"case_id": case.case_id, "was": state, "execution": name})
+    return True

@@ -1,0 +1,65 @@
+"""Restarting stuck cases: a new execution resumes where the case stands."""
+
+from __future__ import annotations
+
+from quorum_report.domain.policy import Policy
+from quorum_report.service import lifecycle
+from quorum_report.service.sweeper import Sweep, sweep_stuck_cases
+from test_report_lifecycle import World
+
+POLICY = Policy(module="listing", version=1, panel_size=3, votes_to_win=2, vote_window_seconds=600,
+                substitute_rounds=1, min_votes=2)
+
+
+def _sweep(world: World, minutes: float = 20):
+    world.clock.advance(minutes * 60)
+    return sweep_stuck_cases(Sweep(), store=world.store, workflow=world.workflow, clock=world.clock)
+
+
+def test_a_case_without_an_execution_gets_one_named_after_it() -> None:
+    world = World(POLICY)
+    case_id = world.report()
+    world.workflow.executions.clear()  # the start after intake failed
+    assert _sweep(world).restarted == [case_id]
+    assert world.workflow.executions == {case_id: "RUNNING"}
+    assert _sweep(world).restarted == []  # now it runs
+
+
+def test_a_dead_execution_is_replaced_once_and_the_case_remembers_it() -> None:
+    world = World(POLICY)
+    case_id = world.report()
+    world.workflow.executions[case_id] = "FAILED"
+    assert _sweep(world).restarted == [case_id]
+    case = world.store.get_case(case_id)
+    assert (case.execution, case.restarts) == (f"{case_id}-r1", 1)
+    assert world.workflow.executions[f"{case_id}-r1"] == "RUNNING"
+    assert case.timeline[-1].event == "execution_restarted"
+    assert _sweep(world).restarted == []
+
+
+def test_young_and_running_cases_are_left_alone() -> None:
+    world = World(POLICY)
+    world.report()
+    world.workflow.executions.clear()
+    assert _sweep(world, minutes=5).checked == 0
+
+
+def test_a_restarted_execution_resumes_where_the_case_stands() -> None:
+    world = World(POLICY)
+    case_id = world.report()
+    assert lifecycle.load_case(case_id, store=world.store, clock=world.clock)["next"] == "draw"
+    lifecycle.open_round(case_id, 1, ["a", "b", "c"], store=world.store, notifier=world.notifier, clock=world.clock)
+    world.clock.advance(100)
+    resumed = lifecycle.load_case(case_id, store=world.store, clock=world.clock)
+    assert (resumed["next"], resumed["round"], resumed["window_seconds"]) == ("await", 1, 500)
+    world.vote(case_id, "a", "violation")
+    world.vote(case_id, "b", "violation")
+    assert lifecycle.load_case(case_id, store=world.store, clock=world.clock)["next"] == "decide"
+
+
+def test_an_escalated_case_resumes_waiting_for_ops() -> None:
+    world = World(POLICY)
+    case_id = world.report()
+    lifecycle.escalate({"case_id": case_id, "escalation": "no_majority"}, store=world.store,
+                       notifier=world.notifier, reviewers=world.reviewers, clock=world.clock)
+    assert lifecycle.load_case(case_id, store=world.store, clock=world.clock)["next"] == "await_resolution"
