@@ -5,7 +5,7 @@ from __future__ import annotations
 import requests
 from botocore.config import Config
 
-from conftest import SECRET, LocalCloudProcess
+from e2e_cloud import SECRET, LocalCloudProcess
 
 from quorum_local import tokens
 

@@ -11,7 +11,7 @@ import time
 
 import requests
 
-from conftest import free_port
+from e2e_cloud import free_port
 
 from quorum_local import tokens
 from quorum_local.template import ROOT, Template
