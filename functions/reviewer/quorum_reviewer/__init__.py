@@ -1,0 +1,1 @@
+"""The reviewer capability: reviewer pool, enrollment, panel draw, fatigue, quality stats, inbox."""

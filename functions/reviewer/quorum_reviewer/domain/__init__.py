@@ -1,0 +1,1 @@
+"""Pure reviewer rules: standard library and pydantic only (no boto3, no Powertools, no environment)."""

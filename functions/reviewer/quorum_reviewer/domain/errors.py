@@ -1,0 +1,15 @@
+"""Errors of the reviewer capability. Class names double as Step Functions `ErrorEquals` values."""
+
+from __future__ import annotations
+
+from quorum_common.errors import Conflict
+
+
+class ConcurrentUpdate(Conflict):
+    """The reviewer changed between our read and our write; read again and retry."""
+
+    code = "concurrent_update"
+
+
+class TransientError(Exception):
+    """DynamoDB throttled or a transaction collided; the state machine retries on this name."""

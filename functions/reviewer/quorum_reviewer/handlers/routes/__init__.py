@@ -1,0 +1,1 @@
+"""HTTP routes of the reviewer API, one Powertools Router per area."""

@@ -1,0 +1,1 @@
+"""Use cases of the reviewer capability, written as `f(command, ports)`."""

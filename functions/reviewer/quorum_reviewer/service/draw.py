@@ -1,0 +1,98 @@
+"""The panel draw: uniformly random eligible reviewers, at a cost that does not grow with the pool."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from quorum_reviewer.domain.draw import Candidate, is_candidate, page_size, pool_for, read_budget
+from quorum_reviewer.domain.fatigue import utc_day
+from quorum_reviewer.domain.invitation import Brief, Invitation
+from quorum_reviewer.domain.rules import FatigueCaps
+from quorum_reviewer.service.ports import DrawIndex, Reservation, ReviewerPorts
+
+
+@dataclass(frozen=True)
+class DrawPanel:
+    """Draw `seats` reviewers for a case; `round` makes a retried draw of the same round idempotent."""
+
+    case_id: str
+    seats: int
+    exclude: frozenset[str] = frozenset()
+    tags: tuple[str, ...] = ()
+    round: int | None = None
+    brief: Brief = Brief()
+
+
+@dataclass(frozen=True)
+class PanelDrawn:
+    """The reviewers invited (in draw order) and how many seats stayed empty."""
+
+    reviewer_ids: list[str]
+    short_by: int
+
+
+@dataclass
+class _Progress:
+    """What the walk has read and won so far; it sizes the next index page."""
+
+    seats: int
+    chosen: list[str] = field(default_factory=list)
+    read: int = 0
+
+    @property
+    def need(self) -> int:
+        return self.seats - len(self.chosen)
+
+    def next_page(self) -> int:
+        return page_size(self.need, self.read, len(self.chosen))
+
+
+def walk_pool(index: DrawIndex, pool: str, start: float, progress: _Progress, today: str) -> Iterator[Candidate]:
+    """Entries in key order from `start` to the end, then from the beginning up to `start` (once round)."""
+    for lower, upper in ((start, None), (0.0, start)):
+        cursor = None
+        while True:
+            page = index.page(pool, lower, upper, progress.next_page(), cursor, today)
+            yield from page.items
+            if page.cursor is None:
+                break
+            cursor = page.cursor
+
+
+def _already_in_round(invitations: list[Invitation], cmd: DrawPanel) -> list[str]:
+    if cmd.round is None:
+        return []
+    return [i.reviewer_id for i in invitations if i.round == cmd.round][: cmd.seats]
+
+
+def draw_panel(cmd: DrawPanel, ports: ReviewerPorts, now: datetime,
+               rng: random.Random | None = None) -> PanelDrawn:
+    """Invite up to `cmd.seats` eligible reviewers: active, tagged, not excluded, not yet invited to
+    the case, under both fatigue caps. Each seat is taken atomically (fatigue slot + invitation)."""
+    rng = rng or random.SystemRandom()
+    invitations = ports.seats.invitations_for(cmd.case_id)
+    progress = _Progress(seats=cmd.seats, chosen=_already_in_round(invitations, cmd))
+    if progress.need <= 0:
+        return PanelDrawn(reviewer_ids=progress.chosen, short_by=0)
+    blocked = set(cmd.exclude) | {i.reviewer_id for i in invitations}
+    caps, today = ports.rules.get().fatigue, utc_day(now)
+    for candidate in walk_pool(ports.pool, pool_for(cmd.tags), rng.random(), progress, today):
+        progress.read += 1
+        if is_candidate(candidate, blocked, cmd.tags, caps):
+            blocked.add(candidate.user_id)
+            if _take_seat(ports, cmd, candidate, caps, today, now, rng):
+                progress.chosen.append(candidate.user_id)
+        if progress.need == 0 or progress.read >= read_budget(cmd.seats):
+            break
+    return PanelDrawn(reviewer_ids=progress.chosen, short_by=progress.need)
+
+
+def _take_seat(ports: ReviewerPorts, cmd: DrawPanel, candidate: Candidate, caps: FatigueCaps, today: str,
+               now: datetime, rng: random.Random) -> bool:
+    invitation = Invitation(case_id=cmd.case_id, reviewer_id=candidate.user_id, round=cmd.round,
+                            brief=cmd.brief, invited_at=now)
+    return ports.seats.reserve(Reservation(candidate=candidate, invitation=invitation, tags=cmd.tags,
+                                           caps=caps, today=today, new_key=rng.random()))
