@@ -20,9 +20,24 @@ class Rpc(Protocol):
     def call(self, service: str, action: str, payload: dict[str, Any], **kwargs: Any) -> Any: ...
 
 
+MAX_BATCHES = 1000  # a runaway cursor must not keep the scheduler busy forever
+
+
 def run_job(job: str, rpc: Rpc) -> dict[str, Any]:
-    """Run `job` on the capability that owns it and return what that capability reports."""
+    """Run `job` on the capability that owns it, batch after batch, and return every batch's report.
+
+    A capability that cannot finish within one invocation answers with `next_cursor`; the job
+    goes on from there until the cursor is null.
+    """
     if job not in JOBS:
         raise UnknownJob(f"unknown job {job!r}; known: {', '.join(sorted(JOBS))}")
     service, action = JOBS[job]
-    return {"job": job, "service": service, "result": rpc.call(service, action, {})}
+    batches, payload = [], {}
+    for _ in range(MAX_BATCHES):
+        result = rpc.call(service, action, payload)
+        batches.append(result)
+        cursor = result.get("next_cursor") if isinstance(result, dict) else None
+        if not cursor:
+            break
+        payload = {"cursor": cursor}
+    return {"job": job, "service": service, "batches": batches}

@@ -27,7 +27,19 @@ def test_job_is_run_by_its_capability(job: str, service: str, action: str) -> No
     rpc = FakeRpc()
     outcome = run_job(job, rpc)
     assert rpc.calls == [(service, action, {})]
-    assert outcome == {"job": job, "service": service, "result": {"changed": 2}}
+    assert outcome == {"job": job, "service": service, "batches": [{"changed": 2}]}
+
+
+def test_a_job_that_answers_with_a_cursor_is_continued_until_done() -> None:
+    class PagedRpc(FakeRpc):
+        def call(self, service: str, action: str, payload: dict[str, Any], **kwargs: Any) -> Any:
+            self.calls.append((service, action, payload))
+            return {"enrolled": 1, "next_cursor": {"1": "c1", "c1": "c2"}.get(str(payload.get("cursor", "1")))}
+
+    rpc = PagedRpc()
+    outcome = run_job("enrollment", rpc)
+    assert [payload for _, _, payload in rpc.calls] == [{}, {"cursor": "c1"}, {"cursor": "c2"}]
+    assert len(outcome["batches"]) == 3 and outcome["batches"][-1]["next_cursor"] is None
 
 
 def test_unknown_job_is_refused_without_any_call() -> None:

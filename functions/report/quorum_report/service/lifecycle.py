@@ -42,7 +42,7 @@ def _draw_state(case: Case, round_: int, now: datetime) -> State:
     text = mask_text(case.target.content.text, people)
     return {"case_id": case.case_id, "module": case.module, "round": round_,
             "seats_needed": missing_seats(case.policy, case.tally), "exclude": excluded_reviewers(case),
-            "tags": list(case.policy.reviewer_tags), "reason": case.reason.replace("_", "-"),
+            "tags": list(case.policy.reviewer_tags), "reason": case.reason,
             "content": {"text": text[:BRIEF_TEXT_LIMIT] if text else None,
                         "image_urls": list(case.target.content.image_urls)},
             "deadline": deadline.isoformat()}
