@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 
 from quorum_local import tokens
 from quorum_local.server import LocalCloud, Settings
@@ -55,12 +56,14 @@ Try:
   curl -s {settings.api_url}/v1/policies -H "Authorization: Bearer {ops}"
   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\
     aws --endpoint-url {settings.aws_url} dynamodb list-tables
-More tokens: quorum-local token --sub u-1 --groups user
+More tokens: make token ARGS="--sub u-1 --groups user"   (or .venv/bin/quorum-local token ...)
 Ctrl-C stops everything.
 """
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    # Functions whose request records no business metric still flush: that is not worth a warning here.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     settings = Settings.from_environ()
     cloud = LocalCloud(settings, progress=lambda msg: print(f"  + {msg}", flush=True))
     started = time.monotonic()
