@@ -72,3 +72,13 @@ class ServiceUnavailable(QuorumError):
     """A capability this one depends on cannot be reached (no instance registered, say)."""
 
     code = "service_unavailable"
+
+
+class TransientError(ServiceUnavailable):
+    """Throttling or a lost race that a retry with backoff resolves; the state machine retries on this name."""
+
+    code = "transient_error"
+
+
+class UnknownAction(Exception):
+    """A worker event named no action that worker performs: a caller's defect, never a user's mistake."""

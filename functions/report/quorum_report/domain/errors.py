@@ -6,7 +6,7 @@ infra/statemachines/voting.asl.json: keep them stable.
 
 from __future__ import annotations
 
-from quorum_common.errors import Conflict, QuorumError
+from quorum_common.errors import Conflict, TransientError, UnknownAction  # noqa: F401  (shared names)
 
 
 class CaseSettled(Conflict):
@@ -32,14 +32,3 @@ class CaseStateChanged(Conflict):
 
     code = "case_state_changed"
 
-
-class TransientError(QuorumError):
-    """Throttling or a lost transaction race that a retry with backoff resolves."""
-
-    code = "transient_error"
-
-
-class UnknownAction(QuorumError):
-    """A worker event named no action this worker knows."""
-
-    code = "unknown_action"

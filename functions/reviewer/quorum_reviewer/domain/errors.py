@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from quorum_common.errors import Conflict
+from quorum_common.errors import Conflict, TransientError  # noqa: F401  (shared name)
 
 
 class ConcurrentUpdate(Conflict):
     """The reviewer changed between our read and our write; read again and retry."""
 
     code = "concurrent_update"
-
-
-class TransientError(Exception):
-    """DynamoDB throttled or a transaction collided; the state machine retries on this name."""

@@ -12,7 +12,7 @@ from typing import Any, Literal, TypeVar
 
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, ValidationError
-from quorum_common.errors import InvalidInput
+from quorum_common.errors import InvalidInput, UnknownAction
 from quorum_common.observability import observability
 
 from quorum_reviewer.domain.invitation import Brief, ContentField, SeatState
@@ -28,10 +28,6 @@ logger, metrics, tracer = observability("reviewer")
 E = TypeVar("E", bound=BaseModel)
 ExclusionId = str  # ids to keep off a panel need no particular shape, only a bound
 MAX_SEATS = 101
-
-
-class UnknownAction(Exception):
-    """The event names no action this worker knows."""
 
 
 class _Event(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quorum_common.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from quorum_common.errors import Conflict, InvalidInput, NotFound, TransientError  # noqa: F401  (shared name)
 
 
 class UnknownModule(InvalidInput):
@@ -47,11 +47,6 @@ class RequestInProgress(Conflict):
 
     code = "request_in_progress"
 
-
-class TransientError(ServiceUnavailable):
-    """Storage contention outlasted our retries; retrying later is safe (the state machine does)."""
-
-    code = "transient_error"
 
 
 # ---------------------------------------------------------------- storage signals (not caller mistakes)

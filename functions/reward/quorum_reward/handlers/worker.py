@@ -8,16 +8,12 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import ValidationError
 
-from quorum_common.errors import InvalidInput
+from quorum_common.errors import InvalidInput, UnknownAction
 from quorum_common.observability import observability
 from quorum_reward.handlers import wiring
 from quorum_reward.service.grants import GrantRewards, grant_rewards
 
 logger, metrics, tracer = observability("reward")
-
-
-class UnknownAction(Exception):
-    """The event's `action` is not one this worker performs (a stable Step Functions error name)."""
 
 
 def grant(event: dict[str, Any]) -> dict[str, Any]:
