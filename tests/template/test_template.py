@@ -178,3 +178,15 @@ def test_samconfig_has_the_three_environments_with_their_release_styles() -> Non
         assert overrides["Env"] == env
         styles[env] = overrides["DeploymentType"]
     assert styles["dev"] == "AllAtOnce" and styles["prod"].startswith("Canary")
+
+
+def test_readme_api_table_lists_exactly_the_routes_of_the_template(template: Template) -> None:
+    from quorum_local.gateway import routes_from
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Public API v1"):readme.index("## The local cloud")]
+    documented = set()
+    for cell in re.findall(r"^\| (`[^|]+) \|", table, flags=re.M):
+        for method, path in re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/v1/[^`?]*)[^`]*`", cell):
+            documented.add(f"{method} {path}")
+    assert documented == {route.route_key for route in routes_from(template)}
