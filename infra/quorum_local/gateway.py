@@ -123,7 +123,9 @@ def build_event(route: Route, method: str, url: str, headers: dict[str, str], bo
                 path_params: dict[str, str], claims: dict[str, str] | None, source_ip: str) -> dict[str, Any]:
     """An HTTP API payload 2.0 event, as API Gateway builds it."""
     parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):  # API Gateway joins repeats with commas
+        query[key] = f"{query[key]},{value}" if key in query else value
     now = time.time()
     context: dict[str, Any] = {
         "accountId": "123456789012", "apiId": "local", "domainName": headers.get("host", "127.0.0.1"),
@@ -168,7 +170,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         method, path = self.command.upper(), urlsplit(self.path).path
-        length = int(self.headers.get("content-length") or 0)
+        try:
+            length = int(self.headers.get("content-length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return self._error(400, "bad_request", "The Content-Length header is not a length.")
         if length > MAX_BODY_BYTES:
             return self._error(413, "payload_too_large", "The request body is too large.")
         body = self.rfile.read(length) if length else b""
@@ -189,4 +196,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         event = build_event(route, method, self.path, headers, body, params, claims, self.client_address[0])
         self._send(*self.owner.invoke(route, event))
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle
+
+    def do_HEAD(self) -> None:  # answered like GET's status, without a body: routes here are JSON-only
+        self._error(405, "method_not_allowed", "HEAD is not served; use GET.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import requests
 from botocore.config import Config
 
@@ -78,3 +80,25 @@ def test_the_stack_is_provisioned_from_the_template(local_cloud: LocalCloudProce
     assert [a["Name"] for a in aliases] == ["live"]
     instances = discovery.discover_instances(NamespaceName="quorum-local", ServiceName="reward")["Instances"]
     assert instances[0]["Attributes"]["alias_arn"].endswith(":function:quorum-local-reward-worker:live")
+
+
+def test_the_gateway_answers_odd_requests_in_the_error_format(local_cloud: LocalCloudProcess) -> None:
+    import http.client
+    from urllib.parse import urlsplit
+
+    options = requests.options(f"{local_cloud.api_url}/v1/health", timeout=10)
+    assert (options.status_code, _error(options)["code"]) == (405, "method_not_allowed")
+    target = urlsplit(local_cloud.api_url)
+    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+    connection.putrequest("POST", "/v1/reports")
+    connection.putheader("Content-Length", "abc")
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 400 and json.loads(response.read())["error"]["code"] == "bad_request"
+
+
+def test_repeated_query_parameters_reach_the_handler_joined_as_api_gateway_joins_them(
+        local_cloud: LocalCloudProcess) -> None:
+    response = requests.get(f"{local_cloud.api_url}/v1/cases?status=escalated&status=voting",
+                            headers=local_cloud.headers("ops-1", "ops"), timeout=10)
+    assert response.status_code == 422, response.text

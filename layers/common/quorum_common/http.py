@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 
 from quorum_common import errors
 
@@ -53,6 +53,11 @@ def validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
     """Pydantic errors as `{field, message}` pairs, without echoing the caller's values."""
     return [{"field": ".".join(str(part) for part in err.get("loc", ())), "message": err.get("msg", "")}
             for err in exc.errors()]
+
+
+def _is_form(app: APIGatewayHttpResolver) -> bool:
+    content_type = (app.current_event.headers or {}).get("content-type", "")
+    return content_type.split(";")[0].strip().lower() in ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _is_malformed(exc: RequestValidationError) -> bool:
@@ -117,11 +122,17 @@ def create_app(logger: Logger) -> APIGatewayHttpResolver:
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.RateLimited) else None
         return error_response(status_for(exc), exc.code, exc.message, exc.details, headers)
 
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _not_json(exc: Exception) -> Response:
+        return error_response(415, "unsupported_media_type", "Send the body as application/json.")
+
     @app.exception_handler(RequestValidationError)
     def _invalid_request(exc: RequestValidationError) -> Response:
         if _is_response_defect(exc):  # our response broke its own model: a defect, not the caller's
             logger.error("response failed validation", extra={"errors": validation_details(exc)})
             return error_response(500, "internal_error", "Something went wrong on our side.")
+        if _is_form(app):  # Powertools reads form bodies as fields: the caller sent the wrong type
+            return error_response(415, "unsupported_media_type", "Send the body as application/json.")
         if _is_malformed(exc):
             return error_response(400, "malformed_json", "The request body is not valid JSON.")
         return error_response(422, "validation_error", "The request is invalid.", validation_details(exc))

@@ -37,6 +37,8 @@ def test_put_profile_is_idempotent(reviewer_table: str) -> None:
     profile_body(last_active_at=ago(-1)),                          # in the future
     profile_body(registered_at=ago(-30)),
     profile_body(last_active_at=ago(500), registered_at=ago(400)),  # active before registering
+    profile_body(last_active_at="0001-01-01T00:00:00+14:00",
+                 registered_at="0001-01-01T00:00:00+14:00"),      # before year 1 in UTC
     profile_body(credit_score=1001),
     profile_body(credit_score="700"),
     {**profile_body(), "phone": "123"},

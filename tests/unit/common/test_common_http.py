@@ -103,3 +103,15 @@ def test_concurrent_requests_each_see_their_own_event() -> None:
     for t in threads:
         t.join()
     assert seen == {f"u{i}": f"/whoami/u{i}" for i in range(8)}
+
+
+def test_a_body_that_is_not_json_is_415_not_a_defect() -> None:
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "application/xml"):
+        event = {"version": "2.0", "routeKey": "POST /things", "rawPath": "/things", "rawQueryString": "",
+                 "headers": {"content-type": content_type}, "body": '{"name": "ok"}', "isBase64Encoded": False,
+                 "requestContext": {"http": {"method": "POST", "path": "/things", "sourceIp": "127.0.0.1"},
+                                    "requestId": "r", "stage": "$default"}}
+        response = app.resolve(event, None)
+        body = json.loads(response["body"])
+        assert (response["statusCode"], body["error"]["code"]) == (415, "unsupported_media_type"), content_type
+        assert "name" not in json.dumps(body)

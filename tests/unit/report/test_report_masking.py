@@ -40,3 +40,9 @@ def test_ordinary_text_and_prices_stay_readable() -> None:
 def test_empty_text_stays_empty() -> None:
     assert mask_text(None) is None
     assert mask_text("") == ""
+
+
+@pytest.mark.parametrize("text", ["电话13812345678", "我的手机号13812345678谢谢", "加我@sellerbob看货"])
+def test_contacts_written_against_chinese_text_are_masked(text: str) -> None:
+    masked = mask_text(text)
+    assert "13812345678" not in masked and "sellerbob" not in masked

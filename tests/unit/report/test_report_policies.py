@@ -32,3 +32,11 @@ def test_a_refused_policy_stores_nothing() -> None:
         put_policy(PutPolicy("listing", PolicyRules(panel_size=8, votes_to_win=4, vote_window_seconds=60), "o"),
                    policies=store, clock=FakeClock())
     assert store.history == []
+
+
+def test_booleans_are_not_numbers_in_a_policy() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        PolicyRules(panel_size=True, votes_to_win=True, vote_window_seconds=60)
+    assert PolicyRules(panel_size=1, votes_to_win=1, vote_window_seconds=60).panel_size == 1

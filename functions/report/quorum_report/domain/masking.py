@@ -15,8 +15,9 @@ LINK = re.compile(r"(?i)\b(?:https?://|www\.|t\.me/|wa\.me/|line\.me/|weixin://|
 HANDLE = re.compile(
     r"(?i)(?:wechat|weixin|wx|vx|v信|微信|微信号|qq号?|扣扣|telegram|tg|电报|whatsapp|line|kakao|signal)"
     r"\s*(?:id|号|账号)?\s*[:：=]?\s*[A-Za-z0-9_.+-]{3,}")
-AT_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,}")
-PHONE = re.compile(r"(?<![\w])\+?\d(?:[\d\s().-]{5,}\d)(?![\w])")
+# Boundaries are ASCII on purpose: in Python, CJK characters count as \w, and 电话13812345678 must mask.
+AT_HANDLE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,}")
+PHONE = re.compile(r"(?<![A-Za-z0-9])\+?\d(?:[\d\s().-]{5,}\d)(?![A-Za-z0-9])")
 MIN_PHONE_DIGITS = 7
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from quorum_common.errors import InvalidInput
 from quorum_report.domain.modules import MODULES, Module
@@ -29,6 +29,14 @@ class PolicyRules(BaseModel):
     substitute_rounds: int = Field(default=2, ge=0, le=MAX_SUBSTITUTE_ROUNDS)
     min_votes: int | None = Field(default=None, ge=1, le=MAX_PANEL)
     reviewer_tags: tuple[Tag, ...] = Field(default=(), max_length=10)
+
+    @field_validator("panel_size", "votes_to_win", "vote_window_seconds", "substitute_rounds", "min_votes",
+                     mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: object) -> object:
+        if isinstance(value, bool):  # JSON true would otherwise count as 1
+            raise ValueError("must be a whole number, not true or false")
+        return value
 
 
 class Policy(PolicyRules):

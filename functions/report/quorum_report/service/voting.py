@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from quorum_common.errors import Conflict, NotFound, PermissionDenied
+from quorum_common.errors import Conflict, NotFound, PermissionDenied, TransientError
 from quorum_report.domain.case import Case, Seat, Verdict
 from quorum_report.service.ports import (CaseNotOpen, Clock, NotSettled, ReviewerDirectory, SeatRejected,
                                          VotingStore, Workflow)
@@ -90,6 +90,10 @@ def _settle_if_won(case: Case, verdict: Verdict, now: datetime, store: VotingSto
     try:
         token = store.settle(case.case_id, verdict, by="votes", at=now, when_votes_reach=case.policy.votes_to_win)
     except NotSettled:
+        return False
+    except TransientError:  # the vote is stored; the round's close applies the final rule to it
+        log.warning("could not settle after the deciding vote; the round's close will decide",
+                    extra={"case_id": case.case_id}, exc_info=True)
         return False
     # Without a token the state machine has not parked yet: its await step sees `settled` and decides.
     if token and not workflow.complete(token, {"decision": verdict, "settled_by": "votes"}):

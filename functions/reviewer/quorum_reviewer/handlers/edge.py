@@ -36,6 +36,10 @@ class ProfileRequest(BaseModel):
     @model_validator(mode="after")
     def _plausible_times(self) -> "ProfileRequest":
         latest = datetime.now(UTC) + CLOCK_SKEW
+        try:  # 0001-01-01T00:00:00+14:00 has no UTC equivalent
+            self.last_active_at.astimezone(UTC), self.registered_at.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("timestamps must be within the years 1-9999 in UTC") from None
         if self.last_active_at > latest or self.registered_at > latest:
             raise ValueError("timestamps must not be in the future")
         if self.last_active_at < self.registered_at:
