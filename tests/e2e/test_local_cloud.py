@@ -102,3 +102,11 @@ def test_repeated_query_parameters_reach_the_handler_joined_as_api_gateway_joins
     response = requests.get(f"{local_cloud.api_url}/v1/cases?status=escalated&status=voting",
                             headers=local_cloud.headers("ops-1", "ops"), timeout=10)
     assert response.status_code == 422, response.text
+
+
+def test_a_wrong_role_is_403_even_with_an_invalid_body(local_cloud: LocalCloudProcess) -> None:
+    user = local_cloud.headers("u-1", "user")
+    for method, path in (("PUT", "/v1/policies/comment"), ("PUT", "/v1/reward-rules/listing"),
+                         ("PUT", "/v1/mall/items/x-1"), ("POST", "/v1/reports")):
+        response = requests.request(method, f"{local_cloud.api_url}{path}", json={}, headers=user, timeout=10)
+        assert (response.status_code, _error(response)["code"]) == (403, "wrong_role"), path

@@ -190,3 +190,20 @@ def test_readme_api_table_lists_exactly_the_routes_of_the_template(template: Tem
         for method, path in re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/v1/[^`?]*)[^`]*`", cell):
             documented.add(f"{method} {path}")
     assert documented == {route.route_key for route in routes_from(template)}
+
+
+@pytest.mark.parametrize("logical_id, dotted", [
+    ("ReportApiFunction", "quorum_report.handlers.api.ROLES"),
+    ("RewardApiFunction", "quorum_reward.handlers.api.ROLES"),
+])
+def test_role_tables_cover_exactly_the_functions_protected_routes(template: Template, logical_id: str,
+                                                                    dotted: str) -> None:
+    from quorum_local.gateway import routes_from
+
+    for path in runtime.code_paths(template):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    roles = runtime.load_handler(dotted)
+    name = template.physical_name(logical_id)
+    protected = {r.route_key for r in routes_from(template) if r.function_name == name and r.needs_auth}
+    assert set(roles) == protected

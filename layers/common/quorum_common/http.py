@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -16,6 +17,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 
 from quorum_common import errors
+from quorum_common.auth import caller_from_event
 
 STATUS_BY_ERROR: dict[type[errors.QuorumError], int] = {
     errors.MalformedRequest: 400,
@@ -103,19 +105,41 @@ class ThreadLocalHttpResolver(APIGatewayHttpResolver):
     def context(self, value: dict[str, Any]) -> None:
         _request.context = value
 
+    roles: Mapping[str, tuple[str, ...]] = {}
+
     def resolve(self, event: Any, context: Any) -> dict[str, Any]:
+        refused = self._refuse_wrong_role(event)
+        if refused is not None:
+            return refused
         self.current_event = self._to_proxy_event(dict(event))
         self.lambda_context = context
         return super().resolve(event, context)
+
+    def _refuse_wrong_role(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Answer 401/403 before the body is validated: a wrong role never learns the body's rules."""
+        allowed = self.roles.get(str(event.get("routeKey", "")))
+        if not allowed:
+            return None
+        try:
+            caller_from_event(event).require(*allowed)
+        except errors.QuorumError as exc:
+            return {"statusCode": status_for(exc), "headers": {"Content-Type": content_types.APPLICATION_JSON},
+                    "body": json.dumps(error_body(exc.code, exc.message)), "isBase64Encoded": False}
+        return None
 
 
 def _is_response_defect(exc: RequestValidationError) -> bool:
     return any(tuple(err.get("loc", ()))[:1] == ("response",) for err in exc.errors())
 
 
-def create_app(logger: Logger) -> APIGatewayHttpResolver:
-    """An HTTP API (payload 2.0) resolver with validation on and Quorum's error format."""
+def create_app(logger: Logger, roles: Mapping[str, tuple[str, ...]] | None = None) -> APIGatewayHttpResolver:
+    """An HTTP API (payload 2.0) resolver with validation on and Quorum's error format.
+
+    `roles` maps API Gateway route keys (`"PUT /v1/policies/{module}"`) to the groups allowed on
+    them; those are checked before anything else, so a wrong role is 403 whatever the body.
+    """
     app = ThreadLocalHttpResolver(enable_validation=True)
+    app.roles = dict(roles or {})
 
     @app.exception_handler(errors.QuorumError)
     def _domain_error(exc: errors.QuorumError) -> Response:

@@ -115,3 +115,27 @@ def test_a_body_that_is_not_json_is_415_not_a_defect() -> None:
         body = json.loads(response["body"])
         assert (response["statusCode"], body["error"]["code"]) == (415, "unsupported_media_type"), content_type
         assert "name" not in json.dumps(body)
+
+
+def test_declared_roles_are_checked_before_the_body() -> None:
+    gated = create_app(Logger(service="test"), {"POST /gated": ("ops",)})
+
+    @gated.post("/gated")
+    def post_gated(body: Body) -> dict:
+        return {"name": body.name}
+
+    def call(claims: dict | None, body: str) -> tuple[int, str]:
+        context = {"http": {"method": "POST", "path": "/gated", "sourceIp": "127.0.0.1"}, "requestId": "r",
+                   "stage": "$default"}
+        if claims is not None:
+            context["authorizer"] = {"jwt": {"claims": claims}}
+        event = {"version": "2.0", "routeKey": "POST /gated", "rawPath": "/gated", "rawQueryString": "",
+                 "headers": {"content-type": "application/json"}, "body": body, "isBase64Encoded": False,
+                 "requestContext": context}
+        response = gated.resolve(event, None)
+        return response["statusCode"], json.loads(response["body"]).get("error", {}).get("code", "")
+
+    assert call({"sub": "u-1", "groups": "[user]"}, "{}") == (403, "wrong_role")
+    assert call(None, "{}") == (401, "missing_token")
+    assert call({"sub": "o-1", "groups": "[ops]"}, "{}") == (422, "validation_error")
+    assert call({"sub": "o-1", "groups": "[ops]"}, '{"name": "ok"}') == (200, "")

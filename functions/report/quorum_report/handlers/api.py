@@ -14,7 +14,18 @@ from quorum_common.http import create_app
 from quorum_report.handlers import cases, policies, reports
 from quorum_report.handlers.telemetry import logger, metrics, tracer
 
-app = create_app(logger)  # per-thread request state: the local cloud serves on threads
+# Checked before validation (so a wrong role is 403, not 422); each route checks its role again.
+ROLES = {
+    "POST /v1/reports": ("module",),
+    "GET /v1/reports/{report_id}": ("module", "ops"),
+    "GET /v1/cases": ("ops",),
+    "GET /v1/cases/{case_id}": ("user", "ops"),
+    "POST /v1/cases/{case_id}/votes": ("user",),
+    "POST /v1/cases/{case_id}/resolution": ("ops",),
+    "GET /v1/policies": ("ops",),
+    "PUT /v1/policies/{module}": ("ops",),
+}
+app = create_app(logger, ROLES)
 app.include_router(reports.router)
 app.include_router(cases.router)
 app.include_router(policies.router)

@@ -11,7 +11,17 @@ from quorum_common.observability import observability
 from quorum_reward.handlers import routes_ledger, routes_mall, routes_rules
 
 logger, metrics, tracer = observability("reward")
-app = create_app(logger)
+# Checked before validation (so a wrong role is 403, not 422); each route checks its role again.
+ROLES = {
+    "GET /v1/rewards/me": ("user",),
+    "GET /v1/mall/items": ("user", "ops"),
+    "PUT /v1/mall/items/{item_id}": ("ops",),
+    "POST /v1/mall/redemptions": ("user",),
+    "GET /v1/mall/redemptions": ("user",),
+    "GET /v1/reward-rules": ("ops",),
+    "PUT /v1/reward-rules/{module}": ("ops",),
+}
+app = create_app(logger, ROLES)
 for area in (routes_ledger, routes_mall, routes_rules):
     app.include_router(area.router)
 
