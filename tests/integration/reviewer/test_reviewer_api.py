@@ -158,3 +158,10 @@ def test_inbox_shows_my_open_invitations_until_the_seat_is_released(reviewer_tab
     assert call_api("GET", "/v1/reviewer/tasks", sub="alice", groups=["user"])[1] == {"tasks": []}
     assert len(call_api("GET", "/v1/reviewer/tasks", sub="bob", groups=["user"])[1]["tasks"]) == 1
     assert call_api("GET", "/v1/reviewer/tasks", **MODULE)[0] == 403
+
+
+@pytest.mark.parametrize("user_id", ["a%2Fb", "a%23b", "%20bob", "-bob"])
+def test_user_ids_follow_the_one_id_rule_of_every_capability(reviewer_table: str, user_id: str) -> None:
+    status, error = call_api("PUT", f"/v1/users/{user_id}/profile", body=profile_body(), **MODULE)
+    assert status == 422, error
+    assert table_items(reviewer_table) == []

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from quorum_common.ids import EntityId
 from quorum_report.domain.case import CaseStatus, Decision, Verdict
 from quorum_report.domain.modules import Module
 from quorum_report.domain.policy import Policy
 from quorum_report.service.views import CaseSummary
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@-]*$")]
+Id = EntityId  # one id rule for every capability
 HttpsUrl = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https://[^\s/?#]+[^\s]*$")]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z][a-z_]*$")]
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]

@@ -8,13 +8,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from quorum_common.ids import EntityId  # one id rule for every capability
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-ID_PATTERN = r"^[\x21\x22\x24-\x7e]+$"  # printable ASCII except "#" (the key separator)
 
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=SLUG_PATTERN)]
 CODE_PATTERN = r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$"
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=CODE_PATTERN)]  # module, reason
-EntityId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=ID_PATTERN)]
 
 
 def canonical_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
