@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import sys
 import threading
@@ -37,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "infra"))
 from moto.awslambda.models import LambdaFunction  # noqa: E402
 
 from quorum_local.cli import mint_local_token  # noqa: E402
-from quorum_local.journeys import DecisionInbox, Journey, poll  # noqa: E402
-from quorum_local.server import LocalCloud, Settings  # noqa: E402
+from quorum_local.journeys import DecisionInbox, Journey, TopicQueue, poll  # noqa: E402
+from quorum_local.server import LocalCloud, Settings, free_port  # noqa: E402
 
 REPORT_TABLE = "quorum-local-report"
 POLLING_BASELINE = {
@@ -90,26 +89,15 @@ class Meter:
             return Counter(self.invocations), Counter(self.dynamodb)
 
 
-class InvitationWatch:
-    """The push provider's view: invitations on an SQS queue subscribed to the invitations topic."""
+class InvitationWatch(TopicQueue):
+    """The push provider's view: every invitation the invitations topic sends."""
 
     def __init__(self, aws_url: str):
-        kwargs = {"endpoint_url": aws_url, "region_name": "us-east-1"}
-        self.sqs = boto3.client("sqs", **kwargs)
-        sns = boto3.client("sns", **kwargs)
-        topic = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith("invitations"))
-        self.url = self.sqs.create_queue(QueueName=f"bench-invitations-{uuid.uuid4().hex[:6]}")["QueueUrl"]
-        arn = self.sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
-        self.seen: list[dict[str, Any]] = []
+        super().__init__(aws_url, "invitations")
 
     def invited(self, case_id: str, count: int, deadline_s: float = 90) -> list[str]:
         def enough() -> list[str] | None:
-            got = self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10)
-            for message in got.get("Messages", []):
-                self.seen.append(json.loads(message["Body"]))
-                self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
-            mine = [m["reviewer_id"] for m in self.seen if m["case_id"] == case_id]
+            mine = [m["reviewer_id"] for m in self.drain() if m["case_id"] == case_id]
             return mine if len(mine) >= count else None
         return poll(enough, deadline_s=deadline_s, what=f"{count} invitations for {case_id}")
 
@@ -124,12 +112,6 @@ class Result:
     dynamodb: int
     baseline_dynamodb: int
     verdict_latency_s: float
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Bench:
@@ -153,7 +135,7 @@ class Bench:
 
     def play(self, scenario: str, window: int) -> Result:
         module = "comment" if scenario == "round-1 decision" else "post"
-        journey = Journey(self.cloud.settings.api_url, lambda sub, groups: mint_local_token(sub, groups), module)
+        journey = Journey(self.cloud.settings.api_url, mint_local_token, module)
         journey.set_policy(panel_size=3, votes_to_win=2, vote_window_seconds=window, substitute_rounds=1, min_votes=2)
         journey.enroll_pool(6)
         inbox = DecisionInbox(self.cloud.settings.aws_url, module)

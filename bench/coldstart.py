@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "infra"))
 
 from quorum_local import runtime  # noqa: E402
+from quorum_local.gateway import event_for  # noqa: E402
 from quorum_local.template import Template  # noqa: E402
 
 GOAL = 1.3
@@ -59,10 +60,7 @@ print(time.perf_counter() - t0)
 
 def trivial_event(props: dict) -> dict:
     if any(ev["Type"] == "HttpApi" for ev in props.get("Events", {}).values()):
-        return {"version": "2.0", "routeKey": "GET /v1/coldstart", "rawPath": "/v1/coldstart", "rawQueryString": "",
-                "headers": {}, "requestContext": {"http": {"method": "GET", "path": "/v1/coldstart",
-                                                           "sourceIp": "127.0.0.1"}, "requestId": "coldstart",
-                                                  "stage": "$default"}, "isBase64Encoded": False}
+        return event_for("GET", "/v1/coldstart")  # no such route: the resolver answers 404
     return {"action": "coldstart", "job": "coldstart"}
 
 

@@ -43,7 +43,7 @@ class Demo:
         self.played: list[Played] = []
 
     def journey(self, module: str, **policy: int) -> tuple[Journey, DecisionInbox]:
-        journey = Journey(self.settings.api_url, lambda sub, groups: mint_local_token(sub, groups), module,
+        journey = Journey(self.settings.api_url, mint_local_token, module,
                           tag=f"demo-{module}-{self.run_tag}")
         journey.set_policy(**policy)
         journey.enroll_pool(POOL)
@@ -121,7 +121,7 @@ class Demo:
 
     def summary(self) -> None:
         for played in self.played:
-            journey = Journey(self.settings.api_url, lambda sub, groups: mint_local_token(sub, groups), played.module)
+            journey = Journey(self.settings.api_url, mint_local_token, played.module)
             played.points = sum(self._balance(journey, voter) for voter in played.voters)
         say(f"\n{'case':40} {'module':8} {'reports':>7}  {'path':18} {'decision':13} {'points':>6}")
         for p in self.played:

@@ -17,7 +17,8 @@ import uuid
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from functools import cache
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from quorum_common.http import error_body
 from quorum_local import tokens
@@ -33,7 +34,6 @@ class Route:
     function_name: str
     needs_auth: bool
 
-    @property
     def pattern(self) -> re.Pattern[str]:
         return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path) + "$")
 
@@ -60,12 +60,12 @@ class Router:
     """Finds the route of a request, telling 'no such path' (404) from 'wrong method' (405)."""
 
     def __init__(self, routes: list[Route]):
-        self.routes = routes
+        self.routes = [(route, route.pattern()) for route in routes]  # compiled once, not per request
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], list[str]]:
         allowed = []
-        for route in self.routes:
-            m = route.pattern.match(path)
+        for route, pattern in self.routes:
+            m = pattern.match(path)
             if m is None:
                 continue
             if route.method == method:
@@ -119,8 +119,8 @@ class Gateway:
         return int(payload["statusCode"]), {k.lower(): str(v) for k, v in (payload.get("headers") or {}).items()}, raw
 
 
-def build_event(route: Route, method: str, url: str, headers: dict[str, str], body: bytes,
-                path_params: dict[str, str], claims: dict[str, str] | None, source_ip: str) -> dict[str, Any]:
+def build_event(route: Route, method: str, url: str, headers: dict[str, str], body: str | None,
+                path_params: dict[str, str], claims: dict[str, Any] | None, source_ip: str) -> dict[str, Any]:
     """An HTTP API payload 2.0 event, as API Gateway builds it."""
     parts = urlsplit(url)
     query: dict[str, str] = {}
@@ -136,12 +136,27 @@ def build_event(route: Route, method: str, url: str, headers: dict[str, str], bo
     }
     if claims is not None:
         context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
-    text = body.decode("utf-8", errors="replace")
     return {
         "version": "2.0", "routeKey": route.route_key, "rawPath": parts.path, "rawQueryString": parts.query,
         "headers": headers, "queryStringParameters": query or None, "pathParameters": path_params or None,
-        "requestContext": context, "body": text or None, "isBase64Encoded": False,
+        "requestContext": context, "body": body, "isBase64Encoded": False,
     }
+
+
+@cache
+def local_router() -> Router:
+    return Router(routes_from(Template.load("local")))
+
+
+def event_for(method: str, path: str, *, body: str | None = None, claims: dict[str, Any] | None = None,
+              headers: dict[str, str] | None = None, query: dict[str, str] | None = None) -> dict[str, Any]:
+    """The event the local gateway builds for this request, for tests and benches that call a handler
+    directly: the route key is the template's, the claims are passed as given (None: no authorizer)."""
+    route, params, _ = local_router().match(method, path)
+    route = route or Route(method, path, "", True)  # not a route of the API: the handler answers 404
+    url = path + (f"?{urlencode(query)}" if query else "")
+    all_headers = {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
+    return build_event(route, method, url, all_headers, body, params, claims, "127.0.0.1")
 
 
 def _json(value: Any) -> bytes:
@@ -193,7 +208,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             except tokens.InvalidToken as exc:
                 return self._error(401, "unauthorized", f"A valid bearer token is required ({exc}).",
                                    {"www-authenticate": "Bearer"})
-        event = build_event(route, method, self.path, headers, body, params, claims, self.client_address[0])
+        text = body.decode("utf-8", errors="replace") or None
+        event = build_event(route, method, self.path, headers, text, params, claims, self.client_address[0])
         self._send(*self.owner.invoke(route, event))
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle

@@ -105,27 +105,37 @@ class Journey:
         return _ok(requests.get(self.url("/v1/rewards/me"), headers=self.headers(user, "user"), timeout=TIMEOUT))
 
 
-class DecisionInbox:
-    """An SQS queue subscribed to the CaseDecided topic with a module filter, as a module would."""
+class TopicQueue:
+    """An SQS queue subscribed to one of the stack's SNS topics (raw delivery), as a subscriber would."""
 
-    def __init__(self, aws_url: str, module: str):
+    def __init__(self, aws_url: str, topic_suffix: str, filter_policy: dict[str, Any] | None = None):
         kwargs = {"endpoint_url": aws_url, "region_name": "us-east-1", "aws_access_key_id": "local",
                   "aws_secret_access_key": "local"}
         self.sqs = boto3.client("sqs", **kwargs)
         sns = boto3.client("sns", **kwargs)
-        topic = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith("case-events"))
-        self.url = self.sqs.create_queue(QueueName=f"{module}-decisions-{uuid.uuid4().hex[:6]}")["QueueUrl"]
+        topic = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(topic_suffix))
+        self.url = self.sqs.create_queue(QueueName=f"{topic_suffix}-{uuid.uuid4().hex[:8]}")["QueueUrl"]
         arn = self.sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, ReturnSubscriptionArn=True,
-                      Attributes={"FilterPolicy": json.dumps({"module": [module]}), "RawMessageDelivery": "true"})
+        attributes = {"RawMessageDelivery": "true"}
+        if filter_policy:
+            attributes["FilterPolicy"] = json.dumps(filter_policy)
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, ReturnSubscriptionArn=True, Attributes=attributes)
         self.received: list[dict[str, Any]] = []
 
     def drain(self) -> list[dict[str, Any]]:
+        """Every message received so far (this call adds what the queue holds now)."""
         messages = self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
         for message in messages.get("Messages", []):
             self.received.append(json.loads(message["Body"]))
             self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
         return self.received
+
+
+class DecisionInbox(TopicQueue):
+    """CaseDecided messages of one module, filtered as that module would subscribe."""
+
+    def __init__(self, aws_url: str, module: str):
+        super().__init__(aws_url, "case-events", {"module": [module]})
 
     def wait_for(self, case_id: str, deadline_s: float = 60) -> dict[str, Any]:
         return poll(lambda: next((m for m in self.drain() if m["case_id"] == case_id), None), deadline_s=deadline_s,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,13 @@ from quorum_local.template import Template
 HOST = "127.0.0.1"
 REGION = "us-east-1"
 LOCAL_OVERRIDES = {"TracingMode": "PassThrough"}
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (for tests and benches that run their own cloud)."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,16 +16,11 @@ import requests
 from botocore.config import Config
 
 from quorum_local.cli import mint_local_token
+from quorum_local.server import free_port
 from quorum_local.template import ROOT
 
 STARTUP_DEADLINE_SECONDS = 120
 SECRET = "e2e-secret-for-the-local-gateway"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

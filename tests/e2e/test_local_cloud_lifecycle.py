@@ -11,9 +11,8 @@ import time
 
 import requests
 
-from e2e_cloud import free_port
-
 from quorum_local import tokens
+from quorum_local.server import free_port
 from quorum_local.template import ROOT, Template
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 
+from quorum_local.gateway import event_for
 from quorum_local.template import Template
 
 
@@ -21,12 +22,8 @@ def _profile(client, user: str, active_days_ago: int) -> None:
     now = datetime.now(UTC)
     item = {"tags": [], "last_active_at": (now - timedelta(days=active_days_ago)).isoformat(),
             "registered_at": (now - timedelta(days=365)).isoformat(), "credit_score": 800}
-    event = {"version": "2.0", "routeKey": "PUT /v1/users/{user_id}/profile", "rawPath": f"/v1/users/{user}/profile",
-             "rawQueryString": "", "headers": {"content-type": "application/json"}, "body": json.dumps(item),
-             "pathParameters": {"user_id": user}, "isBase64Encoded": False,
-             "requestContext": {"http": {"method": "PUT", "path": f"/v1/users/{user}/profile", "sourceIp": "1.1.1.1"},
-                                "requestId": "r", "stage": "$default",
-                                "authorizer": {"jwt": {"claims": {"sub": "listing-module", "groups": "[module]"}}}}}
+    event = event_for("PUT", f"/v1/users/{user}/profile", body=json.dumps(item),
+                      claims={"sub": "listing-module", "groups": "[module]"})
     response = client.invoke(FunctionName="quorum-local-reviewer-api", Payload=json.dumps(event))
     assert json.loads(response["Payload"].read())["statusCode"] == 200
 

@@ -18,12 +18,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 import boto3
 import pytest
 from moto.awslambda.models import LambdaFunction
 
+from quorum_local.gateway import event_for
 from quorum_local.runtime import LocalContext
 
 REVIEWER_WORKER = "quorum-local-reviewer-worker"
@@ -189,22 +189,9 @@ class Api:
 def http_event(method: str, path: str, body: Any, *, sub: str | None, groups: Any, headers: dict[str, str] | None,
                query: dict[str, str] | None, raw_body: str | None) -> dict[str, Any]:
     """An HTTP API payload 2.0 event with the JWT authorizer's claims."""
-    authorizer = {"jwt": {"claims": {"sub": sub, "groups": groups}, "scopes": None}} if sub else {}
-    request_id = str(uuid.uuid4())
-    return {
-        "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": urlencode(query or {}),
-        "headers": {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}},
-        "queryStringParameters": query or None,
-        "requestContext": {
-            "accountId": "123456789012", "apiId": "local", "domainName": "localhost", "domainPrefix": "localhost",
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
-                     "userAgent": "pytest"},
-            "requestId": request_id, "routeKey": "$default", "stage": "$default",
-            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime()), "timeEpoch": int(time.time() * 1000),
-            "authorizer": authorizer},
-        "body": raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
-        "isBase64Encoded": False,
-    }
+    text = raw_body if raw_body is not None else (json.dumps(body) if body is not None else None)
+    claims = {"sub": sub, "groups": groups} if sub else None
+    return event_for(method, path, body=text, claims=claims, headers=headers, query=query)
 
 
 @pytest.fixture

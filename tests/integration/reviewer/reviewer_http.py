@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+from quorum_local.gateway import event_for
 from quorum_local.runtime import LocalContext
 
 
 def http_event(method: str, path: str, *, sub: str | None = "u1", groups: Any = ("user",),
                body: Any = None, raw_body: str | None = None) -> dict[str, Any]:
     """An HTTP API (payload 2.0) event as API Gateway builds it after its JWT authorizer."""
-    context: dict[str, Any] = {
-        "accountId": "123456789012", "apiId": "local", "domainName": "localhost", "requestId": str(uuid.uuid4()),
-        "routeKey": f"{method} {path}", "stage": "$default", "time": "01/Jun/2025:12:00:00 +0000",
-        "timeEpoch": 1748779200000,
-        "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "pytest"},
-    }
+    claims = None
     if sub is not None:
         claims = {"sub": sub, "groups": list(groups) if isinstance(groups, (list, tuple)) else groups}
-        context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
     text = raw_body if raw_body is not None else (json.dumps(body) if body is not None else None)
-    return {"version": "2.0", "routeKey": f"{method} {path}", "rawPath": path, "rawQueryString": "",
-            "headers": {"content-type": "application/json"}, "requestContext": context,
-            "body": text, "isBase64Encoded": False}
+    return event_for(method, path, body=text, claims=claims)
 
 
 def context(name: str = "quorum-local-reviewer-api") -> LocalContext:
