@@ -37,9 +37,7 @@ def api_handlers(template: Template) -> list[str]:
 
 def build_document(template: Template | None = None) -> dict[str, Any]:
     template = template or Template.load("local")
-    for path in runtime.code_paths(template):
-        if path not in sys.path:
-            sys.path.insert(0, path)
+    runtime.add_code_paths(template)
     merge = OpenAPIMerge(title="Quorum API", version="1.0.0", description=DESCRIPTION,
                          security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")}, security=[{"bearer": []}],
                          on_conflict="error")

@@ -63,11 +63,16 @@ def function_environment(template: Template) -> dict[str, str]:
     return merged
 
 
-def install(template: Template) -> None:
-    """Put the code on sys.path, the functions' variables in os.environ, and patch moto."""
+def add_code_paths(template: Template) -> None:
+    """Make every function's and layer's package importable in this process."""
     for path in reversed(code_paths(template)):
         if path not in sys.path:
             sys.path.insert(0, path)
+
+
+def install(template: Template) -> None:
+    """Put the code on sys.path, the functions' variables in os.environ, and patch moto."""
+    add_code_paths(template)
     os.environ.update(function_environment(template))
     LambdaFunction._invoke_lambda = _invoke_in_process
 

@@ -53,9 +53,7 @@ def test_http_api_checks_jwts_except_on_public_routes(transformed: dict[str, Any
 
 
 def test_every_function_handler_imports(template: Template) -> None:
-    for path in runtime.code_paths(template):
-        if path not in sys.path:
-            sys.path.insert(0, path)
+    runtime.add_code_paths(template)
     for logical_id in template.of_type(FUNCTION):
         dotted = template.properties(logical_id)["Handler"]
         handler = runtime.load_handler(dotted)
@@ -200,9 +198,7 @@ def test_role_tables_cover_exactly_the_functions_protected_routes(template: Temp
                                                                     dotted: str) -> None:
     from quorum_local.gateway import routes_from
 
-    for path in runtime.code_paths(template):
-        if path not in sys.path:
-            sys.path.insert(0, path)
+    runtime.add_code_paths(template)
     roles = runtime.load_handler(dotted)
     name = template.physical_name(logical_id)
     protected = {r.route_key for r in routes_from(template) if r.function_name == name and r.needs_auth}
