@@ -7,11 +7,12 @@ SAM    := .venv-sam
 CHECKOV := .venv-checkov
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install run test test-unit test-integration test-e2e test-template demo openapi bench token sam-tools validate clean
+.PHONY: help install run test lint test-unit test-integration test-e2e test-template demo openapi bench token sam-tools validate clean
 
 help:
 	@echo "make run     - create the venv, install, start the whole platform on 127.0.0.1 (Ctrl-C stops it)"
-	@echo "make test    - create the venv, install, run unit, integration, end-to-end and template tests"
+	@echo "make test    - create the venv, install, lint and type-check, run unit, integration, end-to-end and template tests"
+	@echo "make lint    - ruff on the tree and mypy on functions/ and layers/ (part of make test)"
 	@echo "make demo    - play a scenario against a running 'make run'"
 	@echo "make bench   - cold-start, case-cost and draw-cost figures beside their baselines"
 	@echo "make openapi - regenerate the OpenAPI document served at /v1/openapi.json"
@@ -30,8 +31,14 @@ install: $(STAMP)
 run: install
 	$(BIN)/quorum-local run
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+# ruff (pyflakes, bugbear, blind excepts, stale noqa, pyupgrade, isort) on the whole tree and mypy on the
+# deployed code (functions/ and layers/); configuration in pyproject.toml. A finding fails `make test`.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test-unit: install
 	$(BIN)/python -m pytest -p no:cacheprovider tests/unit

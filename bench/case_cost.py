@@ -33,11 +33,11 @@ import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "infra"))
 
-from moto.awslambda.models import LambdaFunction  # noqa: E402
+from moto.awslambda.models import LambdaFunction
 
-from quorum_local.cli import mint_local_token  # noqa: E402
-from quorum_local.journeys import DecisionInbox, Journey, TopicQueue, poll  # noqa: E402
-from quorum_local.server import LocalCloud, Settings, free_port  # noqa: E402
+from quorum_local.cli import mint_local_token
+from quorum_local.journeys import DecisionInbox, Journey, TopicQueue, poll
+from quorum_local.server import LocalCloud, Settings, free_port
 
 REPORT_TABLE = "quorum-local-report"
 POLLING_BASELINE = {

@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "infra"))
 
-from quorum_local import runtime  # noqa: E402
-from quorum_local.gateway import event_for  # noqa: E402
-from quorum_local.template import Template  # noqa: E402
+from quorum_local import runtime
+from quorum_local.gateway import event_for
+from quorum_local.template import Template
 
 GOAL = 1.3
 

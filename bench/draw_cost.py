@@ -56,6 +56,7 @@ from moto import mock_aws  # noqa: E402
 from moto.dynamodb.models import DynamoDBBackend  # noqa: E402
 from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: E402
 from moto.dynamodb.models.table import Table  # noqa: E402
+
 from quorum_local.template import Template  # noqa: E402
 from quorum_reviewer.adapters import dynamo_ports  # noqa: E402
 from quorum_reviewer.adapters.dynamo import DynamoTable  # noqa: E402

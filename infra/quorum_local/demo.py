@@ -76,7 +76,7 @@ class Demo:
                                       substitute_rounds=1, min_votes=2)
         report = journey.report(f"comment-{uuid.uuid4().hex[:6]}", "reader-1", reason="abuse")
         panel = journey.seats(report["case_id"], 1, 3)
-        for reviewer, verdict in zip(panel, ["violation", "no_violation", "violation"]):
+        for reviewer, verdict in zip(panel, ["violation", "no_violation", "violation"], strict=True):
             journey.vote(report["case_id"], reviewer, verdict)
             say(f"    {reviewer} votes {verdict}")
         self.finish(journey, inbox, Played("comment", report["case_id"], 1, "2-1 split", panel))

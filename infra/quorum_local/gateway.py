@@ -15,9 +15,9 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from functools import cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from quorum_common.http import error_body

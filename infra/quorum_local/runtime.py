@@ -96,7 +96,7 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
     try:
         result = load_handler(self.handler)(payload, context)
         return json.dumps(result, default=str), False, ""
-    except Exception as exc:  # a handler error is the invoke's result, as in Lambda
+    except Exception as exc:  # noqa: BLE001 - any handler error is the invoke's result, as in Lambda
         error = {"errorMessage": str(exc), "errorType": type(exc).__name__,
                  "stackTrace": traceback.format_tb(exc.__traceback__)}
         return json.dumps(error), True, traceback.format_exc()

@@ -36,7 +36,7 @@ class Settings:
     jwt_secret: str = "local-dev-secret"
 
     @classmethod
-    def from_environ(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_environ(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         return cls(api_port=int(env.get("QUORUM_API_PORT", 3000)), aws_port=int(env.get("QUORUM_AWS_PORT", 4566)),
                    jwt_secret=env.get("QUORUM_JWT_SECRET", "local-dev-secret"))

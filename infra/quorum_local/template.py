@@ -49,7 +49,7 @@ class Template:
 
     @classmethod
     def load(cls, env: str = "local", path: Path = TEMPLATE_PATH, region: str = "us-east-1",
-             overrides: dict[str, str] | None = None) -> "Template":
+             overrides: dict[str, str] | None = None) -> Template:
         raw = yaml_parse(path.read_text())
         params = {name: str(spec.get("Default", "")) for name, spec in raw.get("Parameters", {}).items()}
         params.update({"Env": env, **(overrides or {})})

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any
-
 import warnings
+from typing import Any
 
 import jwt
 

@@ -28,8 +28,19 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from quorum_ops.adapters import Alarms, Aliases, Registry, ReleaseLog, Traffic
 from quorum_ops.plan import (
-    ENVIRONMENTS, FUNCTIONS, AliasState, Refused, format_percent, function_name, parse_percent, parse_version,
-    plan_canary, plan_promote, plan_rollback, plan_switch, plan_switch_back,
+    ENVIRONMENTS,
+    FUNCTIONS,
+    AliasState,
+    Refused,
+    format_percent,
+    function_name,
+    parse_percent,
+    parse_version,
+    plan_canary,
+    plan_promote,
+    plan_rollback,
+    plan_switch,
+    plan_switch_back,
 )
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2

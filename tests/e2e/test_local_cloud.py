@@ -6,8 +6,7 @@ import json
 
 import requests
 from botocore.config import Config
-
-from e2e_cloud import SECRET, LocalCloudProcess
+from e2e_cloud import LocalCloudProcess
 
 from quorum_local import tokens
 

@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 import requests
-
 from e2e_cloud import LocalCloudProcess
+
 from quorum_local.journeys import DecisionInbox, Journey, poll
 
 
@@ -60,7 +60,7 @@ def test_split_two_one_on_a_three_seat_panel(local_cloud: LocalCloudProcess, jou
     inbox = DecisionInbox(local_cloud.aws_url, "comment")
     report = journey.report(f"comment-{uuid.uuid4().hex[:8]}", "reader-1", reason="abuse")
     panel = journey.seats(report["case_id"], 1, 3)
-    for reviewer, verdict in zip(panel, ["no_violation", "violation", "no_violation"]):
+    for reviewer, verdict in zip(panel, ["no_violation", "violation", "no_violation"], strict=True):
         assert journey.vote(report["case_id"], reviewer, verdict).status_code == 201
     message = inbox.wait_for(report["case_id"], deadline_s=15)
     assert message["decision"] == "no_violation"

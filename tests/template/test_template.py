@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 import subprocess
@@ -13,8 +12,8 @@ from typing import Any
 import pytest
 
 from quorum_local import runtime
-from quorum_local.openapi import DOCUMENT_PATH, build_document, render
-from quorum_local.template import ROOT, TEMPLATE_PATH, Template
+from quorum_local.openapi import DOCUMENT_PATH, build_document
+from quorum_local.template import ROOT, TEMPLATE_PATH, Template, TemplateError
 
 FUNCTION = "AWS::Serverless::Function"
 
@@ -109,7 +108,7 @@ def test_every_name_carries_the_environment(template: Template) -> None:
     for logical_id in template.resources:
         try:
             name = template.physical_name(logical_id)
-        except Exception:
+        except TemplateError:  # a resource without a name property of its own
             continue
         if template.resources[logical_id]["Type"] == "AWS::ServiceDiscovery::Service":
             continue  # service names live inside the environment's own namespace

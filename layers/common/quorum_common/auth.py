@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from quorum_common.errors import PermissionDenied, Unauthenticated
 
@@ -17,7 +18,7 @@ class Caller:
     sub: str
     groups: frozenset[str]
 
-    def require(self, *allowed: str) -> "Caller":
+    def require(self, *allowed: str) -> Caller:
         """Return self if the caller is in one of `allowed`, else raise `PermissionDenied`."""
         if self.groups.isdisjoint(allowed):
             raise PermissionDenied(f"This route is for the {' or '.join(allowed)} group.", code="wrong_role")

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import os
 import random
 import threading
 import time
@@ -31,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from quorum_common import aws
 from quorum_common.errors import InvalidInput, ServiceUnavailable
 
 STABLE = "stable"
@@ -213,18 +213,5 @@ class ServiceRegistry:
     @property
     def client(self) -> Any:
         if self._client is None:
-            self._client = servicediscovery_client()
+            self._client = aws.client("servicediscovery")
         return self._client
-
-
-def servicediscovery_client() -> Any:
-    """A Cloud Map client; host-prefix injection is off behind a custom endpoint (the local cloud).
-
-    `DiscoverInstances` is served from `data-servicediscovery.<region>` in AWS; behind
-    `AWS_ENDPOINT_URL` that prefix would turn `127.0.0.1` into `data-127.0.0.1`.
-    """
-    import boto3
-    from botocore.config import Config
-
-    custom = os.environ.get("AWS_ENDPOINT_URL_SERVICEDISCOVERY") or os.environ.get("AWS_ENDPOINT_URL")
-    return boto3.client("servicediscovery", config=Config(inject_host_prefix=False) if custom else None)

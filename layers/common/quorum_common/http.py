@@ -7,17 +7,20 @@ mapping from domain errors to statuses lives here and nowhere else.
 from __future__ import annotations
 
 import json
+import re
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from quorum_common import errors
-from quorum_common.auth import caller_from_event
+from quorum_common.auth import GROUPS, Caller, caller_from_event
+from quorum_common.idempotency import InvalidIdempotencyKey
 
 STATUS_BY_ERROR: dict[type[errors.QuorumError], int] = {
     errors.MalformedRequest: 400,
@@ -62,15 +65,80 @@ def _is_form(app: APIGatewayHttpResolver) -> bool:
     return content_type.split(";")[0].strip().lower() in ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+def _only_idempotency_key(exc: RequestValidationError) -> bool:
+    return all(tuple(err.get("loc", ()))[:2] == ("header", "idempotency-key") for err in exc.errors())
+
+
 def _is_malformed(exc: RequestValidationError) -> bool:
     return any(err.get("type") == "json_invalid" for err in exc.errors())
 
 
 _request = threading.local()
+Roles = tuple[str, ...]
+_PARAM = re.compile(r"<(\w+)>")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ThreadLocalHttpResolver(APIGatewayHttpResolver):
-    """An HTTP API resolver whose per-request state (event, context) belongs to the calling thread.
+def allow(*groups: str) -> Callable[[F], F]:
+    """Declare who may call a route: `@allow("ops")` under the route decorator; `@allow()` is public.
+
+    The one declaration feeds both the check made before the body is validated (a wrong role is
+    403 whatever it sent) and `current_caller()` in the route.
+    """
+    unknown = set(groups) - GROUPS
+    if unknown:
+        raise ValueError(f"unknown groups {sorted(unknown)}")
+
+    def mark(func: F) -> F:
+        func.__quorum_roles__ = tuple(groups)  # type: ignore[attr-defined]
+        return func
+    return mark
+
+
+def route_key(method: str, rule: str) -> str:
+    """API Gateway's route key of a Powertools rule: `PUT /v1/policies/<module>` -> `PUT /v1/policies/{module}`."""
+    return method.upper() + " " + _PARAM.sub(r"{\1}", rule)
+
+
+class _DeclaredRoles:
+    """Records each route's `@allow` groups by route key (on a router a route without one is a defect)."""
+
+    roles: dict[str, Roles]
+    declarations_required = True
+
+    def route(self, rule: str, method: Any, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        register = super().route(rule, method, *args, **kwargs)  # type: ignore[misc]
+        methods = (method,) if isinstance(method, str) else tuple(method)
+
+        def decorator(func: F) -> F:
+            declared = getattr(func, "__quorum_roles__", None)
+            if declared is None and self.declarations_required:
+                raise TypeError(f"{func.__name__}: declare who may call {rule} with @allow(...)")
+            for m in methods:
+                if declared:
+                    self.roles[route_key(m, rule)] = declared
+            return register(func)
+        return decorator
+
+
+class QuorumRouter(_DeclaredRoles, APIGatewayHttpRouter):
+    """A Powertools HTTP API router whose routes declare their roles with `@allow`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.roles = {}
+
+
+def current_caller() -> Caller:
+    """The caller of the request being served, already checked against the route's `@allow` groups."""
+    caller = getattr(_request, "caller", None)
+    if caller is None:
+        raise errors.Unauthenticated("A valid bearer token is required.", code="missing_token")
+    return caller
+
+
+class ThreadLocalHttpResolver(_DeclaredRoles, APIGatewayHttpResolver):
+    """An HTTP API resolver whose per-request state (event, context, caller) belongs to the calling thread.
 
     Powertools keeps the current event on the resolver and its routers. A Lambda execution
     environment serves one request at a time, so that is harmless in AWS; the local cloud runs
@@ -79,8 +147,14 @@ class ThreadLocalHttpResolver(APIGatewayHttpResolver):
     see the thread's event too.
     """
 
+    declarations_required = False  # the app's own routes (health, tests' probes) may be undeclared
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.roles = {}
+
     @property
-    def current_event(self) -> Any:  # type: ignore[override]
+    def current_event(self) -> Any:
         return _request.event
 
     @current_event.setter
@@ -88,7 +162,7 @@ class ThreadLocalHttpResolver(APIGatewayHttpResolver):
         _request.event = value
 
     @property
-    def lambda_context(self) -> Any:  # type: ignore[override]
+    def lambda_context(self) -> Any:
         return getattr(_request, "lambda_context", None)
 
     @lambda_context.setter
@@ -96,7 +170,7 @@ class ThreadLocalHttpResolver(APIGatewayHttpResolver):
         _request.lambda_context = value
 
     @property
-    def context(self) -> dict[str, Any]:  # type: ignore[override]
+    def context(self) -> dict[str, Any]:
         if not hasattr(_request, "context"):
             _request.context = {}
         return _request.context
@@ -105,9 +179,12 @@ class ThreadLocalHttpResolver(APIGatewayHttpResolver):
     def context(self, value: dict[str, Any]) -> None:
         _request.context = value
 
-    roles: Mapping[str, tuple[str, ...]] = {}
+    def include_router(self, router: Any, prefix: str | None = None) -> None:
+        super().include_router(router, prefix)
+        self.roles.update(getattr(router, "roles", {}))
 
     def resolve(self, event: Any, context: Any) -> dict[str, Any]:
+        _request.caller = None
         refused = self._refuse_wrong_role(event)
         if refused is not None:
             return refused
@@ -121,7 +198,7 @@ class ThreadLocalHttpResolver(APIGatewayHttpResolver):
         if not allowed:
             return None
         try:
-            caller_from_event(event).require(*allowed)
+            _request.caller = caller_from_event(event).require(*allowed)
         except errors.QuorumError as exc:
             return {"statusCode": status_for(exc), "headers": {"Content-Type": content_types.APPLICATION_JSON},
                     "body": json.dumps(error_body(exc.code, exc.message)), "isBase64Encoded": False}
@@ -132,14 +209,15 @@ def _is_response_defect(exc: RequestValidationError) -> bool:
     return any(tuple(err.get("loc", ()))[:1] == ("response",) for err in exc.errors())
 
 
-def create_app(logger: Logger, roles: Mapping[str, tuple[str, ...]] | None = None) -> APIGatewayHttpResolver:
-    """An HTTP API (payload 2.0) resolver with validation on and Quorum's error format.
+def create_app(logger: Logger, *routers: QuorumRouter,
+               roles: Mapping[str, Roles] | None = None) -> ThreadLocalHttpResolver:
+    """An HTTP API (payload 2.0) resolver with validation on, Quorum's error format, and `routers`.
 
-    `roles` maps API Gateway route keys (`"PUT /v1/policies/{module}"`) to the groups allowed on
-    them; those are checked before anything else, so a wrong role is 403 whatever the body.
+    Each route's `@allow` groups are checked before anything else, so a wrong role is 403 whatever
+    the body; `roles` adds checks by API Gateway route key for routes declared elsewhere (tests).
     """
     app = ThreadLocalHttpResolver(enable_validation=True)
-    app.roles = dict(roles or {})
+    app.roles.update(roles or {})
 
     @app.exception_handler(errors.QuorumError)
     def _domain_error(exc: errors.QuorumError) -> Response:
@@ -159,6 +237,9 @@ def create_app(logger: Logger, roles: Mapping[str, tuple[str, ...]] | None = Non
             return error_response(415, "unsupported_media_type", "Send the body as application/json.")
         if _is_malformed(exc):
             return error_response(400, "malformed_json", "The request body is not valid JSON.")
+        if _only_idempotency_key(exc):  # the header's one rule has its own code (quorum_common.idempotency)
+            bad = InvalidIdempotencyKey("Idempotency-Key must be 1-128 printable ASCII characters, without spaces.")
+            return error_response(422, bad.code, bad.message)
         return error_response(422, "validation_error", "The request is invalid.", validation_details(exc))
 
     @app.not_found
@@ -170,4 +251,6 @@ def create_app(logger: Logger, roles: Mapping[str, tuple[str, ...]] | None = Non
         logger.exception("unhandled error")
         return error_response(500, "internal_error", "Something went wrong on our side.")
 
+    for router in routers:
+        app.include_router(router)
     return app

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from quorum_common import errors
+from quorum_common import aws, errors
 from quorum_common.discovery import Instance, ServiceRegistry, pick_instance
 from quorum_common.errors import QuorumError, RateLimited, ServiceUnavailable
 
@@ -103,9 +103,7 @@ class RpcClient:
     @property
     def lambda_client(self) -> Any:
         if self._lambda is None:
-            import boto3
-
-            self._lambda = boto3.client("lambda")
+            self._lambda = aws.client("lambda")
         return self._lambda
 
 

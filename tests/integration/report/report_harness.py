@@ -275,7 +275,7 @@ def parked(timeout: float = 10.0) -> None:
 def scan_all() -> dict[str, list[dict[str, Any]]]:
     """Every item of the report and idempotency tables (what 'nothing stored' is checked against)."""
     ddb = boto3.client("dynamodb")
-    return {table: sorted((json.dumps(item, sort_keys=True) for item in ddb.scan(TableName=table)["Items"]))
+    return {table: sorted(json.dumps(item, sort_keys=True) for item in ddb.scan(TableName=table)["Items"])
             for table in (REPORT_TABLE, IDEMPOTENCY_TABLE)}
 
 

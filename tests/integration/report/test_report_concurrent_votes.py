@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import boto3
-
 from report_harness import Api, Inbox, Peers, finished, seated
 
 

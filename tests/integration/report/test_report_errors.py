@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from report_harness import Api, Inbox, Peers, finished, parked, scan_all, seated
 
 REPORT = {"reporter_id": "alice", "reason": "fraud",

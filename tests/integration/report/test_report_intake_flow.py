@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+from report_harness import Api, Inbox, Peers, finished, parked, scan_all, seated
 
 from quorum_report.handlers.wiring import api_deps
 from quorum_report.service.reports import IntakeLimits
-from report_harness import Api, Inbox, Peers, finished, parked, scan_all, seated
 
 
 def _executions() -> list[str]:
@@ -94,8 +94,8 @@ def test_the_daily_cap_answers_429_with_retry_after_and_stores_nothing(api: Api,
     stored = scan_all()
     refused = api.report(target_id="item-3")
     assert (refused.status, refused.code) == (429, "daily_cap_reached")
-    now = datetime.now(timezone.utc)
-    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=timezone.utc)
+    now = datetime.now(UTC)
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     assert abs(int(refused.headers["Retry-After"]) - (midnight - now).total_seconds()) <= 5
     assert scan_all() == stored
     assert api.report(reporter="carol", target_id="item-3").status == 202  # the cap is per reporter

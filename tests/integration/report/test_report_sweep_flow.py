@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import boto3
-
 from report_harness import Api, Inbox, Peers, eventually, execution, seated
 
 

@@ -7,13 +7,11 @@ stats and exactly-once grants run, checked through each capability's own HTTP AP
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import importlib.util
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import importlib.util
-
 import pytest
-
 from report_harness import Api, Inbox, finished, seated
 
 # Found, not imported: a handler module imported before the stack sets the environment would
@@ -32,7 +30,7 @@ def apis(stack: Any) -> tuple[Api, Api, Api]:
 
 
 def _enroll(reviewer_api: Api) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for user in REVIEWERS:
         profile = {"tags": ["trusted"], "last_active_at": (now - timedelta(hours=1)).isoformat(),
                    "registered_at": (now - timedelta(days=400)).isoformat(), "credit_score": 800}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+
 from quorum_local import runtime
 from quorum_local.template import Template
 from quorum_reviewer.adapters import dynamo_ports

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+
 from quorum_local.gateway import event_for
 from quorum_local.runtime import LocalContext
 

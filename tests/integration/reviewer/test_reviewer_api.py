@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from reviewer_http import ago, call_api, call_worker, profile_body, table_items
 
 OPS = {"sub": "ops1", "groups": ["ops"]}

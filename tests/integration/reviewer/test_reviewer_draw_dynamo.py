@@ -10,6 +10,8 @@ from typing import Any
 
 import boto3
 import pytest
+from reviewer_http import table_items as table_dump
+
 from quorum_reviewer.adapters import dynamo_ports
 from quorum_reviewer.adapters.dynamo import DynamoTable
 from quorum_reviewer.domain.errors import ConcurrentUpdate
@@ -21,8 +23,6 @@ from quorum_reviewer.service.draw import DrawPanel, draw_panel
 from quorum_reviewer.service.ports import ReviewerPorts
 from quorum_reviewer.service.reviewers import PutProfile, SetStatus, put_profile, set_status
 from quorum_reviewer.service.seats import RecordOutcomes, ReleaseSeat, record_outcomes, release_seat
-
-from reviewer_http import table_items as table_dump
 
 NOW = datetime.now(UTC)
 

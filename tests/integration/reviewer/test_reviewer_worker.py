@@ -7,9 +7,9 @@ from typing import Any
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer
-from quorum_local.template import Template
-
 from reviewer_http import ago, call_api, profile_body, table_items
+
+from quorum_local.template import Template
 
 WORKER = "quorum-local-reviewer-worker"
 MODULE = {"sub": "listing-module", "groups": ["module"]}

@@ -10,12 +10,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from reward_http_events import call, context
+from reward_moto import decide, reward_tables  # noqa: F401  (fixtures)
 
 from quorum_common.errors import QuorumError
 from quorum_reward.handlers import wiring
 from quorum_reward.service.mall import Redeem
-from reward_http_events import call, context
-from reward_moto import decide, reward_tables  # noqa: F401  (fixtures)
 
 OPS = {"sub": "ops-1", "groups": ("ops",)}
 pytestmark = [
@@ -54,7 +54,7 @@ def test_thirty_users_racing_for_ten_units_buy_exactly_ten(reward_tables):
     # Then exactly 10 succeed, the others are told the stock ran out, and the stock ends at 0
     assert results.count("ok") == 10 and results.count("insufficient_stock") == 20
     assert stock_of("lamp") == 0
-    winners = [u for u, r in zip(users, results) if r == "ok"]
+    winners = [u for u, r in zip(users, results, strict=True) if r == "ok"]
     assert all(balance_and_entries(u) == (5, 5) for u in winners)
     assert all(balance_and_entries(u) == (15, 15) for u in users if u not in winners)
     assert sum(len(call("GET", "/v1/mall/redemptions", sub=u)[1]["redemptions"]) for u in users) == 10

@@ -4,7 +4,6 @@ every refused request stores nothing."""
 from __future__ import annotations
 
 import pytest
-
 from reward_http_events import call
 from reward_moto import decide, everything, reward_tables  # noqa: F401  (fixture)
 

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import pytest
+from reward_http_events import call
+from reward_moto import decide, everything, reward_tables  # noqa: F401  (fixture)
 
 from quorum_reward.domain.errors import IdempotencyKeyReused
 from quorum_reward.handlers import wiring
 from quorum_reward.service.mall import Redeem, redeem
-from reward_http_events import call
-from reward_moto import decide, everything, reward_tables  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics:UserWarning")
 

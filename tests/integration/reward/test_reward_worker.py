@@ -7,10 +7,10 @@ import json
 
 import boto3
 import pytest
-
-from quorum_common.errors import InvalidInput
 from reward_http_events import call
 from reward_moto import REWARD_TABLE, decide, reward_tables, stored, worker_context  # noqa: F401  (fixture)
+
+from quorum_common.errors import InvalidInput
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics:UserWarning")
 

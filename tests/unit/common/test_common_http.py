@@ -118,7 +118,7 @@ def test_a_body_that_is_not_json_is_415_not_a_defect() -> None:
 
 
 def test_declared_roles_are_checked_before_the_body() -> None:
-    gated = create_app(Logger(service="test"), {"POST /gated": ("ops",)})
+    gated = create_app(Logger(service="test"), roles={"POST /gated": ("ops",)})
 
     @gated.post("/gated")
     def post_gated(body: Body) -> dict:

@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quorum_common.discovery import (
-    CANARY, STABLE, Instance, canary_share, on_canary, parse_share, pick_instance, user_bucket,
+    CANARY,
+    STABLE,
+    Instance,
+    canary_share,
+    on_canary,
+    parse_share,
+    pick_instance,
+    user_bucket,
 )
 from quorum_common.errors import InvalidInput
 

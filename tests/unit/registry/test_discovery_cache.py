@@ -139,11 +139,11 @@ def test_invalidate_forces_a_synchronous_lookup(registry, cloud_map) -> None:
 
 def test_behind_a_custom_endpoint_discovery_skips_the_data_host_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     # DiscoverInstances lives on data-servicediscovery.<region> in AWS; on 127.0.0.1 that prefix breaks the host.
-    from quorum_common.discovery import servicediscovery_client
+    from quorum_common.aws import client
 
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.delenv("AWS_ENDPOINT_URL_SERVICEDISCOVERY", raising=False)
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
-    assert servicediscovery_client().meta.config.inject_host_prefix is False
+    assert client("servicediscovery").meta.config.inject_host_prefix is False
     monkeypatch.delenv("AWS_ENDPOINT_URL")
-    assert servicediscovery_client().meta.config.inject_host_prefix is True
+    assert client("servicediscovery").meta.config.inject_host_prefix is True

@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 
 from quorum_ops.plan import (
-    AliasState, Move, Refused, function_name, parse_percent, parse_version, plan_canary, plan_promote,
-    plan_rollback, plan_switch, plan_switch_back,
+    AliasState,
+    Move,
+    Refused,
+    function_name,
+    parse_percent,
+    parse_version,
+    plan_canary,
+    plan_promote,
+    plan_rollback,
+    plan_switch,
+    plan_switch_back,
 )
 
 LIVE_3 = AliasState("3")

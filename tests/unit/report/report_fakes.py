@@ -5,23 +5,42 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from quorum_common.errors import NotFound
-from quorum_report.domain.case import (Case, CaseStatus, Decision, Report, Resolution, Seat, SeatStatus, SettledBy,
-                                       TargetLock, TimelineEntry, Verdict)
+from quorum_report.domain.case import (
+    Case,
+    CaseStatus,
+    Decision,
+    Report,
+    Resolution,
+    Seat,
+    SeatStatus,
+    SettledBy,
+    TargetLock,
+    TimelineEntry,
+    Verdict,
+)
 from quorum_report.domain.errors import CaseAlreadyDecided, CaseNotSettled, CaseSettled, CaseStateChanged
 from quorum_report.domain.policy import Policy
-from quorum_report.service.ports import (CaseNotOpen, NotSettled, Page, Quota, QuotaExceeded, SeatRejected,
-                                         TargetTaken, VersionConflict)
+from quorum_report.service.ports import (
+    CaseNotOpen,
+    NotSettled,
+    Page,
+    Quota,
+    QuotaExceeded,
+    SeatRejected,
+    TargetTaken,
+    VersionConflict,
+)
 
 
 class FakeClock:
     """A clock the test moves by hand."""
 
     def __init__(self, start: datetime | None = None):
-        self.now = start or datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
+        self.now = start or datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from report_fakes import FakeClock, FakeIds, FakePolicyStore, FakeStore, FakeWorkflow
 
 from quorum_common.errors import InvalidInput, NotFound, RateLimited
 from quorum_report.domain.case import Content, Target
 from quorum_report.service.reports import IntakeLimits, SubmitReport, get_report, submit_report
-from report_fakes import FakeClock, FakeIds, FakePolicyStore, FakeStore, FakeWorkflow
 
 
 class Intake:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from report_fakes import FakeClock, FakeIds, FakeNotifier, FakePolicyStore, FakeReviewers, FakeStore, FakeWorkflow
 
 from quorum_common.errors import QuorumError
 from quorum_report.domain.case import Content, Target
@@ -21,8 +22,6 @@ from quorum_report.domain.rules import final_rule
 from quorum_report.service import lifecycle
 from quorum_report.service.reports import IntakeLimits, SubmitReport, submit_report
 from quorum_report.service.voting import CastVote, cast_vote
-from report_fakes import (FakeClock, FakeIds, FakeNotifier, FakePolicyStore, FakeReviewers, FakeStore,
-                          FakeWorkflow)
 
 
 class World:
@@ -135,7 +134,7 @@ def test_every_case_ends_once_by_the_rules_and_never_reinvites(policy: Policy, p
     if case.status == "decided":
         won = case.tally.of(case.decision) >= policy.votes_to_win
         assert won or case.decision == final_rule(case.tally, policy.min_votes)
-    for side, count in world.settling_votes:
+    for _side, count in world.settling_votes:
         assert count == policy.votes_to_win
     assert len(world.settling_votes) <= 1
     # no eligible reviewer at all: escalated at once, nobody invited

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from report_fakes import FakeClock, FakePolicyStore
 
 from quorum_common.errors import InvalidInput
 from quorum_report.domain.policy import PolicyRules
 from quorum_report.service.policies import PutPolicy, current_policy, list_policies, put_policy
-from report_fakes import FakeClock, FakePolicyStore
 
 
 def test_policies_start_at_the_built_in_version_one() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -14,7 +14,7 @@ from quorum_report.domain.case import Tally
 from quorum_report.domain.policy import Policy, PolicyRules, default_policies, default_policy, new_version
 from quorum_report.domain.rules import final_rule, plan_after_round, plan_for_empty_draw, winner
 
-NOW = datetime(2025, 3, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 1, tzinfo=UTC)
 
 
 @st.composite

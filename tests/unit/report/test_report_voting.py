@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from report_fakes import FakeClock, FakeIds, FakeNotifier, FakePolicyStore, FakeReviewers, FakeStore, FakeWorkflow
 
 from quorum_common.errors import Conflict, NotFound, PermissionDenied
 from quorum_report.domain.case import Content, Target
@@ -14,7 +15,6 @@ from quorum_report.service.cases import ResolveCase, Viewer, list_cases, resolve
 from quorum_report.service.reports import IntakeLimits, SubmitReport, submit_report
 from quorum_report.service.views import OpsCaseView, ReviewerCaseView
 from quorum_report.service.voting import CastVote, cast_vote
-from report_fakes import FakeClock, FakeIds, FakeNotifier, FakePolicyStore, FakeReviewers, FakeStore, FakeWorkflow
 
 PANEL = ["r1", "r2", "r3", "r4", "r5"]
 

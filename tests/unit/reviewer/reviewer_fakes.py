@@ -106,7 +106,7 @@ class FakeReviewerStore:
     # ------------------------------------------------------------------ RulesStore
     # (`get` would collide with the repository's, so the rules port is a small view)
     @property
-    def rules_view(self) -> "FakeRules":
+    def rules_view(self) -> FakeRules:
         return FakeRules(self)
 
     # ------------------------------------------------------------------ DrawIndex

@@ -9,12 +9,13 @@ from datetime import timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reviewer_fakes import NOW, FakeReviewerStore, fake_ports
+
 from quorum_reviewer.domain.invitation import Brief, SeatState
 from quorum_reviewer.domain.model import Status
 from quorum_reviewer.domain.rules import FatigueCaps, ReviewerRules
 from quorum_reviewer.service.draw import DrawPanel, draw_panel
 from quorum_reviewer.service.seats import ReleaseSeat, release_seat
-from reviewer_fakes import NOW, FakeReviewerStore, fake_ports
 
 # Chi-square critical values at p = 0.001, by degrees of freedom (standard tables).
 CHI2_CRITICAL_P001 = {9: 27.877, 19: 43.820}

@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from reviewer_fakes import NOW, profile
+
 from quorum_reviewer.domain.adjustment import adjustment_for, needs_tidy
 from quorum_reviewer.domain.draw import Candidate, is_candidate, page_size, pool_for, read_budget
 from quorum_reviewer.domain.enrollment import Step, apply_profile, enrollment_step, unmet_requirements
@@ -15,7 +17,6 @@ from quorum_reviewer.domain.fatigue import has_capacity, utc_day
 from quorum_reviewer.domain.model import Decision, Outcome, Profile, Reviewer, Status
 from quorum_reviewer.domain.quality import outcome_of, rates, stats_delta, suspension_reason
 from quorum_reviewer.domain.rules import EnrollmentRule, FatigueCaps, QualityRule, ReviewerRules
-from reviewer_fakes import NOW, profile
 
 RULE = EnrollmentRule()
 

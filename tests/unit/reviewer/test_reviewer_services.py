@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from reviewer_fakes import NOW, FakeReviewerStore, fake_ports, profile
+
 from quorum_common.errors import NotFound
 from quorum_reviewer.domain.enrollment import Step
 from quorum_reviewer.domain.invitation import Brief, SeatState
@@ -15,7 +17,6 @@ from quorum_reviewer.service.ports import Recorded
 from quorum_reviewer.service.reviewers import PutProfile, SetStatus, put_profile, set_status, view_reviewer
 from quorum_reviewer.service.seats import RecordOutcomes, list_tasks, record_outcomes
 from quorum_reviewer.service.sweeps import Sweep, auto_adjust, run_enrollment
-from reviewer_fakes import NOW, FakeReviewerStore, fake_ports, profile
 
 
 @pytest.fixture

@@ -12,8 +12,16 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from quorum_reward.domain.errors import (AlreadyGranted, DailyTotalMoved, DuplicateRedemption, InsufficientPoints,
-                                         InsufficientStock, ItemNotFound, PriceChanged, WriteConflict)
+from quorum_reward.domain.errors import (
+    AlreadyGranted,
+    DailyTotalMoved,
+    DuplicateRedemption,
+    InsufficientPoints,
+    InsufficientStock,
+    ItemNotFound,
+    PriceChanged,
+    WriteConflict,
+)
 from quorum_reward.domain.grants import Grant
 from quorum_reward.domain.ledger import LedgerEntry, can_debit, grant_entry
 from quorum_reward.domain.mall import ItemSpec, MallItem, Redemption

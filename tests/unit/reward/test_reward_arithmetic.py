@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from reward_fakes import FakeClock, FakeRewardStore
 
 from quorum_reward.domain.grants import Vote, capped_points, unique_voters, utc_day, vote_points
 from quorum_reward.domain.rules import DEFAULT_RULE, RewardRule
 from quorum_reward.service.grants import GrantRewards, grant_rewards
-from reward_fakes import FakeClock, FakeRewardStore
 
 verdicts = st.sampled_from(["violation", "no_violation"])
 rules = st.builds(RewardRule, points_per_vote=st.integers(0, 100), consensus_bonus=st.integers(0, 100),

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from reward_fakes import FakeClock, FakeRewardStore
 
 from quorum_reward.domain.errors import TransientError, UnknownModule
 from quorum_reward.domain.grants import Vote
 from quorum_reward.domain.rules import RewardRule
 from quorum_reward.service.grants import MAX_ATTEMPTS, GrantRewards, grant_rewards
-from reward_fakes import FakeClock, FakeRewardStore
 
 DECIDED = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 verdicts = st.sampled_from(["violation", "no_violation"])

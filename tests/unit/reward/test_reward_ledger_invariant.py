@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from reward_fakes import FakeClock, FakeRewardStore
 
 from quorum_common.errors import QuorumError
 from quorum_reward.domain.grants import Vote
@@ -16,7 +17,6 @@ from quorum_reward.domain.mall import ItemSpec
 from quorum_reward.domain.rules import RewardRule
 from quorum_reward.service.grants import GrantRewards, grant_rewards
 from quorum_reward.service.mall import Redeem, redeem
-from reward_fakes import FakeClock, FakeRewardStore
 
 USERS = ("u1", "u2", "u3")
 ITEMS = ("cheap", "dear", "ghost")  # "ghost" is never stocked

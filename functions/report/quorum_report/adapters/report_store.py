@@ -13,8 +13,19 @@ from typing import Any
 from quorum_common.errors import NotFound
 from quorum_report.adapters import items as it
 from quorum_report.adapters.table import Cancelled, DynamoTable, decode_key, encode_key
-from quorum_report.domain.case import (Case, CaseStatus, Decision, Report, Resolution, Seat, SeatStatus, SettledBy,
-                                       TargetLock, TimelineEntry, Verdict)
+from quorum_report.domain.case import (
+    Case,
+    CaseStatus,
+    Decision,
+    Report,
+    Resolution,
+    Seat,
+    SeatStatus,
+    SettledBy,
+    TargetLock,
+    TimelineEntry,
+    Verdict,
+)
 from quorum_report.domain.errors import CaseAlreadyDecided, CaseNotSettled, CaseSettled, CaseStateChanged
 from quorum_report.service.ports import CaseNotOpen, NotSettled, Page, Quota, QuotaExceeded, SeatRejected, TargetTaken
 

@@ -54,7 +54,7 @@ class Tally(BaseModel):
         """Votes for `side`."""
         return self.violation if side == "violation" else self.no_violation
 
-    def plus(self, side: Decision) -> "Tally":
+    def plus(self, side: Decision) -> Tally:
         """This tally with one more vote for `side`."""
         return self.model_copy(update={side: self.of(side) + 1})
 

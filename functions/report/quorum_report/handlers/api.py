@@ -25,7 +25,7 @@ ROLES = {
     "GET /v1/policies": ("ops",),
     "PUT /v1/policies/{module}": ("ops",),
 }
-app = create_app(logger, ROLES)
+app = create_app(logger, roles=ROLES)
 app.include_router(reports.router)
 app.include_router(cases.router)
 app.include_router(policies.router)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from quorum_common.ids import EntityId
+from quorum_common.vocabulary import EntityId
 from quorum_report.domain.case import CaseStatus, Decision, Verdict
 from quorum_report.domain.modules import Module
 from quorum_report.domain.policy import Policy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -35,7 +35,7 @@ class WorkerSettings(EnvSettings):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_id(prefix: str) -> str:
@@ -80,8 +80,8 @@ def api_deps() -> ApiDeps:
 
 @cache
 def worker_deps() -> WorkerDeps:
-    from quorum_report.adapters.report_store import DynamoReportStore
     from quorum_report.adapters.notifications import SnsNotifier
+    from quorum_report.adapters.report_store import DynamoReportStore
     from quorum_report.adapters.reviewers import RpcReviewerDirectory
     from quorum_report.adapters.workflow import StepFunctionsWorkflow
 

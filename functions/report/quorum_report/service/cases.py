@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from quorum_common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from quorum_report.domain.case import CASE_STATUSES, Case, CaseStatus, Decision, Resolution, Seat
 from quorum_report.domain.masking import mask_text
-from quorum_report.service.ports import (CaseQueries, Clock, NotSettled, Page, ReviewerDirectory, VotingStore,
-                                         Workflow)
+from quorum_report.service.ports import CaseQueries, Clock, NotSettled, Page, ReviewerDirectory, VotingStore, Workflow
 from quorum_report.service.views import MaskedContent, OpsCaseView, ReviewerCaseView, ops_view
 
 log = logging.getLogger(__name__)

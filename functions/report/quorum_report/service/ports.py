@@ -11,8 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from quorum_report.domain.case import (Case, CaseStatus, Decision, Report, Resolution, Seat, SeatStatus,
-                                       SettledBy, TargetLock, TimelineEntry, Verdict)
+from quorum_report.domain.case import (
+    Case,
+    CaseStatus,
+    Decision,
+    Report,
+    Resolution,
+    Seat,
+    SeatStatus,
+    SettledBy,
+    TargetLock,
+    TimelineEntry,
+    Verdict,
+)
 from quorum_report.domain.events import CaseDecided, CaseEscalated, ReviewerInvited
 from quorum_report.domain.policy import Policy
 

@@ -7,8 +7,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from quorum_report.domain.case import (Case, CaseStatus, Decision, Policy, Report, Resolution, Seat, SeatStatus,
-                                       Tally, TimelineEntry, Verdict)
+from quorum_report.domain.case import (
+    Case,
+    CaseStatus,
+    Decision,
+    Policy,
+    Report,
+    Resolution,
+    Seat,
+    SeatStatus,
+    Tally,
+    TimelineEntry,
+    Verdict,
+)
 
 
 class MaskedContent(BaseModel):

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from quorum_common.errors import InvalidInput
-
 from quorum_reviewer.adapters.dynamo import (
     PROFILE_SHARDS,
     DynamoTable,

@@ -8,8 +8,6 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from quorum_common.ids import EntityId  # one id rule for every capability
-
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=SLUG_PATTERN)]
@@ -108,10 +106,10 @@ class Reviewer(BaseModel):
     recent: tuple[Outcome, ...] = ()
     rev: int = 0
 
-    def with_status(self, status: Status, reason: str, by: str, at: datetime) -> "Reviewer":
+    def with_status(self, status: Status, reason: str, by: str, at: datetime) -> Reviewer:
         """A copy moved to `status`, noting who moved it and why."""
         return self.model_copy(update={"status": status, "note": StatusNote(reason=reason, by=by, at=at)})
 
-    def with_profile(self, profile: Profile) -> "Reviewer":
+    def with_profile(self, profile: Profile) -> Reviewer:
         """A copy carrying new profile signals."""
         return self.model_copy(update={"profile": profile})

@@ -29,7 +29,7 @@ class QualityRule(BaseModel):
     max_disagreement_rate: float = Field(default=0.5, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
-    def _sample_fits_window(self) -> "QualityRule":
+    def _sample_fits_window(self) -> QualityRule:
         if self.min_sample > self.window:
             raise ValueError("min_sample must not exceed window")
         return self

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
+
 from quorum_common.http import create_app
 from quorum_common.observability import observability
-
 from quorum_reviewer.handlers.routes import admin, profiles
 
 logger, metrics, tracer = observability("reviewer")

@@ -12,7 +12,16 @@ from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from quorum_reviewer.domain.invitation import Invitation
 from quorum_reviewer.domain.model import EntityId, Profile, Reviewer, Status, TagSet
@@ -34,7 +43,7 @@ class ProfileRequest(BaseModel):
     credit_score: StrictInt = Field(ge=0, le=1000)
 
     @model_validator(mode="after")
-    def _plausible_times(self) -> "ProfileRequest":
+    def _plausible_times(self) -> ProfileRequest:
         latest = datetime.now(UTC) + CLOCK_SKEW
         try:  # 0001-01-01T00:00:00+14:00 has no UTC equivalent
             self.last_active_at.astimezone(UTC), self.registered_at.astimezone(UTC)

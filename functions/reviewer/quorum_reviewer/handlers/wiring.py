@@ -8,8 +8,8 @@ from functools import cache
 from typing import Any
 
 from pydantic import Field
-from quorum_common.settings import EnvSettings, load_settings
 
+from quorum_common.settings import EnvSettings, load_settings
 from quorum_reviewer.adapters import dynamo_ports
 from quorum_reviewer.adapters.dynamo import DynamoTable
 from quorum_reviewer.service.ports import ReviewerPorts

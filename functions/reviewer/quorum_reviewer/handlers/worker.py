@@ -12,9 +12,9 @@ from typing import Any, Literal, TypeVar
 
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, ValidationError
+
 from quorum_common.errors import InvalidInput, UnknownAction
 from quorum_common.observability import observability
-
 from quorum_reviewer.domain.invitation import Brief, ContentField, SeatState
 from quorum_reviewer.domain.model import Code, Decision, EntityId, TagSet
 from quorum_reviewer.handlers.edge import stats_json

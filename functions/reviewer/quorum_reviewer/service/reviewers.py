@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from quorum_common.errors import NotFound
-
 from quorum_reviewer.domain.enrollment import apply_profile
 from quorum_reviewer.domain.errors import ConcurrentUpdate
 from quorum_reviewer.domain.fatigue import utc_day

@@ -13,8 +13,14 @@ from typing import Any
 from quorum_reward.adapters.attributes import av, fields, item
 from quorum_reward.adapters.dynamo import Cancelled, ConditionFailed, Table
 from quorum_reward.adapters.ledger_repo import BALANCE_SK, entry_put, user_pk
-from quorum_reward.domain.errors import (DuplicateRedemption, InsufficientPoints, InsufficientStock, ItemNotFound,
-                                         PriceChanged, WriteConflict)
+from quorum_reward.domain.errors import (
+    DuplicateRedemption,
+    InsufficientPoints,
+    InsufficientStock,
+    ItemNotFound,
+    PriceChanged,
+    WriteConflict,
+)
 from quorum_reward.domain.ledger import LedgerEntry
 from quorum_reward.domain.mall import ItemSpec, MallItem, Redemption
 

@@ -21,7 +21,7 @@ ROLES = {
     "GET /v1/reward-rules": ("ops",),
     "PUT /v1/reward-rules/{module}": ("ops",),
 }
-app = create_app(logger, ROLES)
+app = create_app(logger, roles=ROLES)
 for area in (routes_ledger, routes_mall, routes_rules):
     app.include_router(area.router)
 

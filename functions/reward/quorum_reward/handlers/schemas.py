@@ -51,7 +51,7 @@ class RewardRuleView(Edge):
     source: Literal["stored", "default"]
 
     @classmethod
-    def of(cls, rule: ModuleRule) -> "RewardRuleView":
+    def of(cls, rule: ModuleRule) -> RewardRuleView:
         return cls(**rule.model_dump(), source="default" if rule.is_default else "stored")
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from quorum_common.auth import caller_from_event
 
+from quorum_common.auth import caller_from_event
 from quorum_reviewer.domain.model import Status
 from quorum_reviewer.domain.rules import ReviewerRules
 from quorum_reviewer.handlers.edge import EnrollmentRequest, StatusRequest, path_id, read_body, reviewer_response

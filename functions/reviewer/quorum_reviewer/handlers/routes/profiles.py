@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from quorum_common.auth import caller_from_event
 
+from quorum_common.auth import caller_from_event
 from quorum_reviewer.handlers.edge import ProfileRequest, path_id, profile_response, read_body, task_json
 from quorum_reviewer.handlers.wiring import now, ports
 from quorum_reviewer.service.reviewers import PutProfile, put_profile
