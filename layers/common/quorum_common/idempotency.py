@@ -84,11 +84,7 @@ class Idempotent(Generic[M]):
             return self._built
 
     def _build(self) -> tuple[Callable[..., M], Any]:
-        from aws_lambda_powertools.utilities.idempotency import (
-            DynamoDBPersistenceLayer,
-            IdempotencyConfig,
-            idempotent_function,
-        )
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
         from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 
         config = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="body",
@@ -104,10 +100,7 @@ class Idempotent(Generic[M]):
 
 
 def _translated(run: Callable[..., M], request: dict[str, Any], work: Callable[[], M]) -> M:
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError,
-        IdempotencyValidationError,
-    )
+    from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError, IdempotencyValidationError
 
     try:
         return run(request=request, work=work)

@@ -6,16 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quorum_common.discovery import (
-    CANARY,
-    STABLE,
-    Instance,
-    canary_share,
-    on_canary,
-    parse_share,
-    pick_instance,
-    user_bucket,
-)
+from quorum_common.discovery import CANARY, STABLE, Instance, canary_share, on_canary, parse_share, pick_instance, user_bucket
 from quorum_common.errors import InvalidInput
 
 USERS = [f"user-{n}" for n in range(10_000)]

@@ -24,16 +24,7 @@ from quorum_report.domain.case import (
 )
 from quorum_report.domain.errors import CaseAlreadyDecided, CaseNotSettled, CaseSettled, CaseStateChanged
 from quorum_report.domain.policy import Policy
-from quorum_report.service.ports import (
-    CaseNotOpen,
-    NotSettled,
-    Page,
-    Quota,
-    QuotaExceeded,
-    SeatRejected,
-    TargetTaken,
-    VersionConflict,
-)
+from quorum_report.service.ports import CaseNotOpen, NotSettled, Page, Quota, QuotaExceeded, SeatRejected, TargetTaken, VersionConflict
 
 
 class FakeClock:

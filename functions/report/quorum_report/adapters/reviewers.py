@@ -31,7 +31,7 @@ class RpcReviewerDirectory:
             self.client.call("reviewer", "release_seat",
                              {"case_id": case_id, "reviewer_id": reviewer_id, "outcome": outcome},
                              user_id=reviewer_id, asynchronous=True)
-        except Exception:
+        except Exception:  # the vote stands even if the fatigue slot is freed late
             log.warning("could not release the reviewer's seat", extra={"case_id": case_id}, exc_info=True)
 
     def stats(self, reviewer_ids: Sequence[str]) -> dict[str, Any] | None:
@@ -40,6 +40,6 @@ class RpcReviewerDirectory:
         try:
             answer = self.client.call("reviewer", "reviewer_stats", {"reviewer_ids": list(reviewer_ids)})
             return answer.get("stats", answer) if isinstance(answer, dict) else None
-        except Exception:
+        except Exception:  # the ops view works without stats
             log.warning("reviewer stats unavailable", exc_info=True)
             return None

@@ -12,13 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from quorum_common.auth import caller_from_event
 from quorum_report.domain.case import CaseStatus
-from quorum_report.handlers.models import (
-    CaseListResponse,
-    CastVoteRequest,
-    ResolutionRequest,
-    ResolutionResponse,
-    VoteResponse,
-)
+from quorum_report.handlers.models import CaseListResponse, CastVoteRequest, ResolutionRequest, ResolutionResponse, VoteResponse
 from quorum_report.handlers.telemetry import logger, metrics
 from quorum_report.handlers.wiring import api_deps
 from quorum_report.service.cases import ResolveCase, Viewer, list_cases, resolve_case, view_case

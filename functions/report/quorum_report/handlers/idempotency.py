@@ -19,11 +19,7 @@ RETENTION_SECONDS = 24 * 3600
 @cache
 def _runner(table_name: str) -> tuple[Callable[..., dict[str, Any]], Any]:
     # Imported here: Powertools Idempotency pulls in boto3, which a health check should not pay for.
-    from aws_lambda_powertools.utilities.idempotency import (
-        DynamoDBPersistenceLayer,
-        IdempotencyConfig,
-        idempotent_function,
-    )
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
 
     config = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="body",
                                raise_on_no_idempotency_key=True, expires_after_seconds=RETENTION_SECONDS)
@@ -39,10 +35,7 @@ def _runner(table_name: str) -> tuple[Callable[..., dict[str, Any]], Any]:
 def once(table_name: str, caller: str, key: str, body: dict[str, Any], work: Callable[[], dict[str, Any]],
          lambda_context: Any = None) -> dict[str, Any]:
     """Run `work` once per (caller, key, body); replay its stored answer for the same request."""
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError,
-        IdempotencyValidationError,
-    )
+    from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError, IdempotencyValidationError
 
     run, config = _runner(table_name)
     if lambda_context is not None:

@@ -16,13 +16,7 @@ from quorum_report.domain.case import Case, Seat, TimelineEntry
 from quorum_report.domain.errors import CaseNotSettled, CaseSettled, CaseStateChanged
 from quorum_report.domain.events import CaseDecided, CaseEscalated, ReviewerInvited
 from quorum_report.domain.masking import mask_text
-from quorum_report.domain.rules import (
-    RoundPlan,
-    excluded_reviewers,
-    missing_seats,
-    plan_after_round,
-    plan_for_empty_draw,
-)
+from quorum_report.domain.rules import RoundPlan, excluded_reviewers, missing_seats, plan_after_round, plan_for_empty_draw
 from quorum_report.service.ports import Clock, LifecycleStore, Notifier, NotSettled, ReviewerDirectory
 
 State = dict[str, Any]

@@ -11,17 +11,7 @@ from quorum_report.domain.case import Case, Decision, Report, Target, TimelineEn
 from quorum_report.domain.modules import is_known_reason, reasons_for
 from quorum_report.domain.quota import seconds_until_utc_midnight, utc_day
 from quorum_report.service.policies import current_policy
-from quorum_report.service.ports import (
-    CaseNotOpen,
-    Clock,
-    IntakeStore,
-    NewId,
-    PolicyStore,
-    Quota,
-    QuotaExceeded,
-    TargetTaken,
-    Workflow,
-)
+from quorum_report.service.ports import CaseNotOpen, Clock, IntakeStore, NewId, PolicyStore, Quota, QuotaExceeded, TargetTaken, Workflow
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 4
@@ -143,7 +133,7 @@ def _start(workflow: Workflow, case_id: str) -> None:
     # The report is stored and accepted; a failed start is repaired by the stuck-case sweeper.
     try:
         workflow.start(case_id)
-    except Exception:
+    except Exception:  # any failure here must not lose the accepted report
         log.exception("could not start the voting execution", extra={"case_id": case_id})
 
 

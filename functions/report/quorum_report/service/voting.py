@@ -8,15 +8,7 @@ from datetime import datetime
 
 from quorum_common.errors import Conflict, NotFound, PermissionDenied, TransientError
 from quorum_report.domain.case import Case, Seat, Verdict
-from quorum_report.service.ports import (
-    CaseNotOpen,
-    Clock,
-    NotSettled,
-    ReviewerDirectory,
-    SeatRejected,
-    VotingStore,
-    Workflow,
-)
+from quorum_report.service.ports import CaseNotOpen, Clock, NotSettled, ReviewerDirectory, SeatRejected, VotingStore, Workflow
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from quorum_reviewer.domain.model import Code, EntityId
+from quorum_common.vocabulary import EntityId
+from quorum_reviewer.domain.model import Code
 
 Url = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https://")]
 

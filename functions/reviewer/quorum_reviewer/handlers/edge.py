@@ -12,19 +12,11 @@ from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictInt,
-    TypeAdapter,
-    ValidationError,
-    model_validator,
-)
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError, model_validator
 
+from quorum_common.vocabulary import EntityId
 from quorum_reviewer.domain.invitation import Invitation
-from quorum_reviewer.domain.model import EntityId, Profile, Reviewer, Status, TagSet
+from quorum_reviewer.domain.model import Profile, Reviewer, Status, TagSet
 from quorum_reviewer.service.reviewers import ReviewerView
 
 M = TypeVar("M", bound=BaseModel)

@@ -48,11 +48,7 @@ class IdempotentRedeemer:
             return self._wrapped
 
     def _powertools(self) -> tuple[Callable[..., Redemption], Any]:
-        from aws_lambda_powertools.utilities.idempotency import (
-            DynamoDBPersistenceLayer,
-            IdempotencyConfig,
-            idempotent_function,
-        )
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig, idempotent_function
         from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 
         config = IdempotencyConfig(event_key_jmespath=KEY_JMESPATH, payload_validation_jmespath=PAYLOAD_JMESPATH,
@@ -70,10 +66,7 @@ class IdempotentRedeemer:
 
 
 def _translated(wrapped: Callable[..., Redemption], command: Redeem) -> Redemption:
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError,
-        IdempotencyValidationError,
-    )
+    from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError, IdempotencyValidationError
 
     try:
         return wrapped(command=command)

@@ -12,13 +12,7 @@ from quorum_common.auth import caller_from_event
 from quorum_common.errors import InvalidInput
 from quorum_reward.domain.mall import ITEM_ID_PATTERN, ItemSpec, MallItem, Redemption
 from quorum_reward.handlers import wiring
-from quorum_reward.handlers.schemas import (
-    IDEMPOTENCY_KEY_MAX,
-    MallItemRequest,
-    MallItemsView,
-    RedemptionRequest,
-    RedemptionsView,
-)
+from quorum_reward.handlers.schemas import IDEMPOTENCY_KEY_MAX, MallItemRequest, MallItemsView, RedemptionRequest, RedemptionsView
 from quorum_reward.service import mall
 from quorum_reward.service.mall import Redeem
 
