@@ -192,6 +192,7 @@ def test_readme_api_table_lists_exactly_the_routes_of_the_template(template: Tem
 @pytest.mark.parametrize("logical_id, dotted", [
     ("ReportApiFunction", "quorum_report.handlers.api.ROLES"),
     ("RewardApiFunction", "quorum_reward.handlers.api.ROLES"),
+    ("ReviewerApiFunction", "quorum_reviewer.handlers.api.ROLES"),
 ])
 def test_role_tables_cover_exactly_the_functions_protected_routes(template: Template, logical_id: str,
                                                                     dotted: str) -> None:

@@ -6,17 +6,19 @@ mapping from domain errors to statuses lives here and nowhere else.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel
 
 from quorum_common import errors
 from quorum_common.auth import GROUPS, Caller, caller_from_event
@@ -79,6 +81,35 @@ _PARAM = re.compile(r"<(\w+)>")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class ErrorDetail(BaseModel):
+    """What went wrong: a stable snake_case `code`, a sentence, and field-level `details`."""
+
+    code: str
+    message: str
+    details: list[dict[str, Any]] = []
+
+
+class ErrorBody(BaseModel):
+    """Every error of the public API (ARCHITECTURE.md §3)."""
+
+    error: ErrorDetail
+
+
+# What each status means in this API; every route documents the ones it can answer.
+ERROR_MEANINGS = {
+    400: "The body is not JSON (`malformed_json`).",
+    401: "No valid bearer token (`missing_token`).",
+    403: "The caller's role may not do this (`wrong_role`), or the thing is not theirs.",
+    404: "What the path names does not exist.",
+    409: "The request clashes with the current state.",
+    415: "The body is not `application/json`.",
+    422: "The request breaks a rule (`validation_error` with field details, or the route's own code).",
+    429: "Over a quota; `Retry-After` says in how many seconds to try again.",
+    500: "A defect on our side (`internal_error`); never the caller's mistake.",
+    503: "A capability or AWS service this one depends on is unavailable; retry.",
+}
+
+
 def allow(*groups: str) -> Callable[[F], F]:
     """Declare who may call a route: `@allow("ops")` under the route decorator; `@allow()` is public.
 
@@ -95,19 +126,56 @@ def allow(*groups: str) -> Callable[[F], F]:
     return mark
 
 
+def refuses(*statuses: int) -> Callable[[F], F]:
+    """Declare the route-specific refusals (404, 409, 429 ...) its OpenAPI operation documents."""
+    unknown = set(statuses) - set(ERROR_MEANINGS)
+    if unknown:
+        raise ValueError(f"undocumented statuses {sorted(unknown)}")
+
+    def mark(func: F) -> F:
+        func.__quorum_refuses__ = tuple(statuses)  # type: ignore[attr-defined]
+        return func
+    return mark
+
+
 def route_key(method: str, rule: str) -> str:
     """API Gateway's route key of a Powertools rule: `PUT /v1/policies/<module>` -> `PUT /v1/policies/{module}`."""
     return method.upper() + " " + _PARAM.sub(r"{\1}", rule)
 
 
+def contract_responses(func: Callable[..., Any], status: int, roles: Roles | None) -> dict[int, Any]:
+    """The OpenAPI responses of a route: its model at its real status, and every error it can answer."""
+    hints = get_type_hints(func, include_extras=True)
+    model = hints.get("return")
+    success: dict[str, Any] = {"description": "Success"}
+    if model is not None:
+        success["content"] = {content_types.APPLICATION_JSON: {"model": model}}
+    params = [name for name in hints if name != "return"]
+    bodies = [name for name in params if _is_model(hints[name])]
+    codes = {500, 503, *getattr(func, "__quorum_refuses__", ())}
+    codes |= {401, 403} if roles else set()
+    codes |= {400, 415} if bodies else set()
+    codes |= {422} if params else set()
+    errors = {code: {"description": ERROR_MEANINGS[code],
+                     "content": {content_types.APPLICATION_JSON: {"model": ErrorBody}}} for code in sorted(codes)}
+    return {status: success, **errors}
+
+
+def _is_model(annotation: Any) -> bool:
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
 class _DeclaredRoles:
-    """Records each route's `@allow` groups by route key (on a router a route without one is a defect)."""
+    """Records each route's `@allow` groups by route key (on a router a route without one is a defect),
+    and documents its responses from its return model, its status and its refusals."""
 
     roles: dict[str, Roles]
     declarations_required = True
 
     def route(self, rule: str, method: Any, *args: Any, **kwargs: Any) -> Callable[[F], F]:
-        register = super().route(rule, method, *args, **kwargs)  # type: ignore[misc]
+        bound = inspect.signature(APIGatewayHttpRouter.route).bind(self, rule, method, *args, **kwargs)
         methods = (method,) if isinstance(method, str) else tuple(method)
 
         def decorator(func: F) -> F:
@@ -117,6 +185,11 @@ class _DeclaredRoles:
             for m in methods:
                 if declared:
                     self.roles[route_key(m, rule)] = declared
+            if declared is not None and not bound.arguments.get("responses"):
+                status = bound.arguments.get("status_code", 200)
+                bound.arguments["responses"] = contract_responses(func, status, declared)
+            arguments = {k: v for k, v in bound.arguments.items() if k != "self"}
+            register = super(_DeclaredRoles, self).route(**arguments)  # type: ignore[misc]
             return register(func)
         return decorator
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, Field
 
@@ -139,3 +140,44 @@ def test_declared_roles_are_checked_before_the_body() -> None:
     assert call(None, "{}") == (401, "missing_token")
     assert call({"sub": "o-1", "groups": "[ops]"}, "{}") == (422, "validation_error")
     assert call({"sub": "o-1", "groups": "[ops]"}, '{"name": "ok"}') == (200, "")
+
+
+class Made(BaseModel):
+    name: str
+    by: str
+
+
+def test_a_routes_one_declaration_sets_its_roles_its_caller_and_its_documented_contract() -> None:
+    from quorum_common.http import ErrorBody, QuorumRouter, allow, current_caller, refuses
+
+    router = QuorumRouter()
+
+    @router.post("/made", status_code=201)
+    @allow("ops")
+    @refuses(409)
+    def make(body: Body) -> Made:
+        return Made(name=body.name, by=current_caller().sub)
+
+    made = create_app(Logger(service="test"), router)
+    assert made.roles == {"POST /made": ("ops",)}
+    event = {"version": "2.0", "routeKey": "POST /made", "rawPath": "/made", "rawQueryString": "",
+             "headers": {"content-type": "application/json"}, "body": '{"name": "ok"}', "isBase64Encoded": False,
+             "requestContext": {"http": {"method": "POST", "path": "/made", "sourceIp": "127.0.0.1"}, "requestId": "r",
+                                "stage": "$default", "authorizer": {"jwt": {"claims": {"sub": "o-1", "groups": "[ops]"}}}}}
+    response = made.resolve(event, None)
+    assert (response["statusCode"], json.loads(response["body"])) == (201, {"name": "ok", "by": "o-1"})
+    operation = json.loads(made.get_openapi_json_schema())["paths"]["/made"]["post"]
+    assert sorted(operation["responses"]) == ["201", "400", "401", "403", "409", "415", "422", "500", "503"]
+    assert operation["responses"]["201"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Made"}
+    error_schema = operation["responses"]["409"]["content"]["application/json"]["schema"]
+    assert error_schema == {"$ref": f"#/components/schemas/{ErrorBody.__name__}"}
+
+
+def test_a_router_route_without_a_declared_role_is_refused_at_import() -> None:
+    from quorum_common.http import QuorumRouter
+
+    router = QuorumRouter()
+    with pytest.raises(TypeError, match="@allow"):
+        @router.get("/undeclared")
+        def undeclared() -> dict:
+            return {}
