@@ -8,11 +8,13 @@ ids of resources whose ids AWS generates (Cloud Map) are filled in while provisi
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from samtranslator.plugins.globals.globals import Globals
 from samtranslator.yaml_helper import yaml_parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,11 +198,9 @@ INTRINSICS = {
 
 
 def merge_globals(globals_: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
-    """SAM's Globals rule: maps merge (resource wins), lists and scalars are replaced."""
-    merged = dict(globals_)
-    for key, value in props.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge_globals(merged[key], value)
-        else:
-            merged[key] = value
+    """A function's properties with the template's `Globals.Function` merged in, by SAM's own rule
+    (samtranslator's `Globals`): maps merge with the resource winning, lists concatenate (globals
+    first), scalars are replaced by the resource's value."""
+    merged: dict[str, Any] = Globals({"Globals": {"Function": copy.deepcopy(globals_)}}).merge(
+        "AWS::Serverless::Function", copy.deepcopy(props))
     return merged

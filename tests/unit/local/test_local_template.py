@@ -41,6 +41,11 @@ def test_globals_merge_maps_and_replace_scalars() -> None:
     assert merged == {"Timeout": 30, "Environment": {"Variables": {"A": "1", "B": "2"}}}
 
 
+def test_globals_lists_concatenate_as_sam_does() -> None:
+    merged = merge_globals({"Layers": ["common"], "Runtime": "python3.13"}, {"Layers": ["extra"]})
+    assert merged == {"Layers": ["common", "extra"], "Runtime": "python3.13"}
+
+
 def test_gateway_routes_come_from_http_api_events(template: Template) -> None:
     router = Router(routes_from(template))
     route, params, _ = router.match("POST", "/v1/cases/c-1/votes")
