@@ -6,7 +6,11 @@ unknown action); the time from before the first import to after that invoke is t
 The baseline process only does `import boto3; boto3.client("dynamodb")`. Runs alternate and
 the median of N runs is printed, with the ratio to the baseline's median.
 
-    python bench/coldstart.py [--runs 9]
+    python bench/coldstart.py [--runs 9] [--tracing off|on|both] [--compare-tree DIR]
+
+`--compare-tree DIR` measures another checkout of Quorum (for example the commit before a
+refactor: `git worktree add /tmp/before <commit>`) in the same run, interleaved with this one,
+and prints its medians beside this tree's.
 
 Bytecode: this machine sets PYTHONDONTWRITEBYTECODE=1, so the project's own modules are compiled
 on every run (no .pyc), while site-packages have the .pyc that pip wrote at install. The header
@@ -30,6 +34,8 @@ from quorum_local.gateway import event_for
 from quorum_local.template import Template
 
 GOAL = 1.3
+ROOT = Path(__file__).resolve().parents[1]
+BASE = "baseline (boto3 + 1 client)"
 
 BASELINE = """
 import time; t0 = time.perf_counter()
@@ -74,44 +80,70 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--tracing", choices=["off", "on", "both"], default="both",
                         help="TracingMode PassThrough (off) and/or Active (on: Powertools Tracer and the X-Ray SDK)")
+    parser.add_argument("--compare-tree", type=Path, help="another checkout to measure beside this one")
     args = parser.parse_args()
-    worst = {mode: measure(mode, args.runs) for mode in (["off", "on"] if args.tracing == "both" else [args.tracing])}
+    modes = ["off", "on"] if args.tracing == "both" else [args.tracing]
+    worst = {mode: measure(mode, args.runs, args.compare_tree) for mode in modes}
     print("\nworst function: " + ", ".join(f"tracing {mode} {ratio:.2f}x" for mode, ratio in worst.items()))
     return 0
 
 
-def measure(tracing: str, runs: int) -> float:
-    """Print one table for one tracing mode; return the worst function's ratio."""
-    mode = "Active" if tracing == "on" else "PassThrough"
-    template = Template.load("local", overrides={"TracingMode": mode})
-    env = {**os.environ, **runtime.function_environment(template), "AWS_DEFAULT_REGION": "us-east-1",
-           "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-           "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR"}  # no Lambda runtime segment here
-    env.pop("AWS_ENDPOINT_URL", None)
-    paths = runtime.code_paths(template)
+def probes_of(root: Path, mode: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The probe program of every function of the checkout at `root`, and its functions' variables."""
+    template = Template.load("local", path=root / "template.yaml", overrides={"TracingMode": mode})
+    paths = list(dict.fromkeys(str(root / template.properties(lid)[key]) for kind, key in (
+        ("AWS::Serverless::LayerVersion", "ContentUri"), ("AWS::Serverless::Function", "CodeUri"))
+        for lid in template.of_type(kind)))
     probes = {}
     for lid in template.of_type("AWS::Serverless::Function"):
         props = template.properties(lid)
         module, attr = props["Handler"].rsplit(".", 1)
         probes[props["FunctionName"]] = PROBE.format(paths=paths, module=module, attr=attr, name=props["FunctionName"],
                                                      event=json.dumps(trivial_event(props)))
-    samples: dict[str, list[float]] = {"baseline (boto3 + 1 client)": [], **{name: [] for name in probes}}
+    return probes, runtime.function_environment(template)
+
+
+def measure(tracing: str, runs: int, other: Path | None = None) -> float:
+    """Print one table for one tracing mode; return the worst function's ratio (this tree)."""
+    mode = "Active" if tracing == "on" else "PassThrough"
+    probes, variables = probes_of(ROOT, mode)
+    theirs, their_variables = probes_of(other, mode) if other else ({}, {})
+    env = {**os.environ, **their_variables, **variables, "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+           "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR"}  # no Lambda runtime segment here
+    env.pop("AWS_ENDPOINT_URL", None)
+    samples: dict[str, list[float]] = {BASE: [], **{name: [] for name in probes}}
+    other_samples: dict[str, list[float]] = {name: [] for name in theirs}
     bytecode = "without .pyc for project code" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "with .pyc"
     print(f"\ncold start, tracing {tracing} (TracingMode={mode}), {runs} runs each, median; {bytecode}; "
           f"python {sys.version.split()[0]}", flush=True)
     for i in range(runs):
-        samples["baseline (boto3 + 1 client)"].append(run_once(BASELINE, env))
+        samples[BASE].append(run_once(BASELINE, env))
         for name, code in probes.items():
             samples[name].append(run_once(code, env))
+            if name in theirs:
+                other_samples[name].append(run_once(theirs[name], env))
         print(f"  run {i + 1}/{runs} done", file=sys.stderr, flush=True)
-    base = statistics.median(samples["baseline (boto3 + 1 client)"])
-    print(f"{'function':34} {'median ms':>10} {'ratio':>7}  goal <= {GOAL}x")
+    return report(samples, other_samples, other)
+
+
+def report(samples: dict[str, list[float]], other_samples: dict[str, list[float]], other: Path | None) -> float:
+    base = statistics.median(samples[BASE])
+    extra = f" {'compared ms':>12} {'ratio':>7} {'this/that':>9}" if other else ""
+    print(f"{'function':34} {'median ms':>10} {'ratio':>7}  goal <= {GOAL}x" + ("   " + extra if other else ""))
+    if other:
+        print(f"  (compared tree: {other})")
     worst = 0.0
     for name, values in samples.items():
-        ratio = statistics.median(values) / base
-        worst = max(worst, ratio) if name in probes else worst
-        flag = "" if name not in probes else ("ok" if ratio <= GOAL else "OVER")
-        print(f"{name:34} {statistics.median(values) * 1000:10.1f} {ratio:7.2f}  {flag}")
+        mine = statistics.median(values)
+        ratio = mine / base
+        worst = max(worst, ratio) if name != BASE else worst
+        flag = "" if name == BASE else ("ok  " if ratio <= GOAL else "OVER")
+        line = f"{name:34} {mine * 1000:10.1f} {ratio:7.2f}  {flag}"
+        if other_samples.get(name):
+            theirs = statistics.median(other_samples[name])
+            line += f"   {theirs * 1000:12.1f} {theirs / base:7.2f} {mine / theirs:9.2f}"
+        print(line)
     return worst
 
 
