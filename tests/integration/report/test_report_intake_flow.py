@@ -9,7 +9,6 @@ import boto3
 import pytest
 from report_harness import Api, Inbox, Peers, finished, parked, scan_all, seated
 
-from quorum_report.handlers.wiring import api_deps
 from quorum_report.service.reports import IntakeLimits
 
 
@@ -88,6 +87,8 @@ def test_an_idempotency_key_replays_the_same_answer_and_stores_nothing_new(api: 
 
 def test_the_daily_cap_answers_429_with_retry_after_and_stores_nothing(api: Api, peers: Peers,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from quorum_report.handlers.wiring import api_deps  # imported under the stack's environment (metrics namespace)
+
     monkeypatch.setattr(api_deps(), "limits", IntakeLimits(daily_cap=2))
     assert [api.report(target_id=f"item-{i}").status for i in range(2)] == [202, 202]
     parked()

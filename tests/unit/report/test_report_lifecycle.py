@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+import report_steps as lifecycle  # the steps as JSON, as the state machine sees them
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from report_fakes import FakeClock, FakeIds, FakeNotifier, FakePolicyStore, FakeReviewers, FakeStore, FakeWorkflow
@@ -19,7 +20,6 @@ from quorum_report.domain.case import Content, Target
 from quorum_report.domain.errors import CaseSettled
 from quorum_report.domain.policy import Policy
 from quorum_report.domain.rules import final_rule
-from quorum_report.service import lifecycle
 from quorum_report.service.reports import IntakeLimits, SubmitReport, submit_report
 from quorum_report.service.voting import CastVote, cast_vote
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import report_steps as lifecycle  # the steps as JSON, as the state machine sees them
 from test_report_lifecycle import World
 
 from quorum_report.domain.policy import Policy
-from quorum_report.service import lifecycle
 from quorum_report.service.sweeper import Sweep, sweep_stuck_cases
 
 POLICY = Policy(module="listing", version=1, panel_size=3, votes_to_win=2, vote_window_seconds=600,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 
 import pytest
+import report_steps as lifecycle  # the steps as JSON, as the state machine sees them
 from report_fakes import FakeClock, FakeIds, FakeNotifier, FakePolicyStore, FakeReviewers, FakeStore, FakeWorkflow
 
 from quorum_common.errors import Conflict, NotFound, PermissionDenied
 from quorum_report.domain.case import Content, Target
 from quorum_report.domain.policy import Policy
-from quorum_report.service import lifecycle
 from quorum_report.service.cases import ResolveCase, Viewer, list_cases, resolve_case, view_case
 from quorum_report.service.reports import IntakeLimits, SubmitReport, submit_report
 from quorum_report.service.views import OpsCaseView, ReviewerCaseView

@@ -1,4 +1,5 @@
-"""How the report capability's models are stored in its single table.
+"""How the report capability's models are stored in its single table (values in plain Python;
+`quorum_common.dynamo.Table` turns them into DynamoDB's).
 
 | item        | pk                         | sk          | gsi1pk              | gsi1sk                |
 |-------------|----------------------------|-------------|---------------------|-----------------------|
@@ -13,16 +14,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
+from quorum_common.vocabulary import DECISIONS, Decision
 from quorum_report.domain.case import Case, Report, Resolution, Seat, Tally, Target, TargetLock, TimelineEntry
 from quorum_report.domain.policy import Policy
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+
+def tally_attribute(side: Decision) -> str:
+    """The case row's counter of votes for `side`."""
+    return f"votes_{side}"
 
 
 def case_key(case_id: str) -> dict[str, str]:
@@ -49,30 +50,6 @@ def policy_key(module: str, sk: str) -> dict[str, str]:
     return {"pk": f"POLICY#{module}", "sk": sk}
 
 
-def to_ddb(value: dict[str, Any]) -> dict[str, Any]:
-    """A plain dict as DynamoDB attribute values (None values left out)."""
-    return {k: _serializer.serialize(v) for k, v in value.items() if v is not None}
-
-
-def attr(value: Any) -> dict[str, Any]:
-    return _serializer.serialize(value)
-
-
-def from_ddb(item: dict[str, Any]) -> dict[str, Any]:
-    """DynamoDB attribute values as plain Python (numbers as int, sets as sets)."""
-    return {k: _plain(_deserializer.deserialize(v)) for k, v in item.items()}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def iso(at: datetime) -> str:
     return at.isoformat()
 
@@ -88,7 +65,7 @@ def case_item(case: Case) -> dict[str, Any]:
         **case_key(case.case_id), "kind": "case", "case_id": case.case_id,
         "target": case.target.model_dump(mode="json"), "reason": case.reason, "detail": case.detail,
         "policy": case.policy.model_dump(mode="json", exclude_none=True), "status": case.status,
-        "round": case.round, "votes_violation": case.tally.violation, "votes_no_violation": case.tally.no_violation,
+        "round": case.round, **{tally_attribute(side): case.tally.of(side) for side in DECISIONS},
         "invited": set(case.invited) or None, "reporters": set(case.reporters) or None,
         "reasons": {case.reason}, "report_count": case.report_count, "created_at": iso(case.created_at),
         "updated_at": iso(case.created_at), "timeline": [entry_value(e) for e in case.timeline],
@@ -101,8 +78,7 @@ def case_from(row: dict[str, Any]) -> Case:
     return Case(
         case_id=row["case_id"], target=Target.model_validate(row["target"]), reason=row["reason"],
         detail=row.get("detail"), policy=Policy.model_validate(row["policy"]), status=row["status"],
-        round=row["round"], tally=Tally(violation=row.get("votes_violation", 0),
-                                        no_violation=row.get("votes_no_violation", 0)),
+        round=row["round"], tally=Tally(**{side: row.get(tally_attribute(side), 0) for side in DECISIONS}),
         invited=frozenset(row.get("invited", ())), reporters=frozenset(row.get("reporters", ())),
         report_count=row.get("report_count", 1), settled=row.get("settled"), settled_by=row.get("settled_by"),
         decision=row.get("decision"), decided_at=row.get("decided_at"),

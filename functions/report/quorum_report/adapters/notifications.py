@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import boto3
 from pydantic import BaseModel
 
+from quorum_common import aws
 from quorum_report.domain.events import CaseDecided, CaseEscalated, ReviewerInvited
 
 BATCH = 10  # PublishBatch's limit
@@ -33,9 +33,7 @@ class SnsNotifier:
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = boto3.client("sns")
-        return self._client
+        return self._client or aws.client("sns")
 
     def invite(self, invitations: Sequence[ReviewerInvited]) -> None:
         """One message per reviewer, in batches of ten."""

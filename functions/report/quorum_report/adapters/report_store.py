@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from quorum_common.errors import NotFound
+from quorum_common.dynamo import ConditionFailed, Table, TransactionCancelled, decode_cursor, encode_cursor
+from quorum_common.errors import InvalidInput, NotFound
 from quorum_report.adapters import items as it
-from quorum_report.adapters.table import Cancelled, DynamoTable, decode_key, encode_key
 from quorum_report.domain.case import (
+    ONE_VOTE,
     Case,
     CaseStatus,
     Decision,
@@ -32,56 +33,50 @@ from quorum_report.service.ports import CaseNotOpen, NotSettled, Page, Quota, Qu
 QUOTA_TTL = timedelta(days=2)
 
 
-class DynamoReportStore(DynamoTable):
+class DynamoReportStore:
     """Cases, seats, reports, target locks and quotas in the report table."""
+
+    def __init__(self, table_name: str, client: Any = None):
+        self.table = Table(table_name, client)
+
+    def _update(self, key: dict[str, str], expression: str, values: dict[str, Any], names: dict[str, str],
+                condition: str, returns: str = "NONE") -> dict[str, Any] | None:
+        """An update guarded by `condition`; None when the condition did not hold."""
+        try:
+            return self.table.update(key, expression, values=values, names=names, condition=condition, returns=returns)
+        except ConditionFailed:
+            return None
 
     # ------------------------------------------------------------- reads
     def get_case(self, case_id: str) -> Case | None:
-        row = self.get(it.case_key(case_id))
+        row = self.table.get(it.case_key(case_id))
         return it.case_from(row) if row else None
 
     def get_seat(self, case_id: str, reviewer_id: str) -> Seat | None:
-        row = self.get(it.seat_key(case_id, reviewer_id))
+        row = self.table.get(it.seat_key(case_id, reviewer_id))
         return it.seat_from(row) if row else None
 
     def list_seats(self, case_id: str) -> list[Seat]:
-        rows = self._query_all(KeyConditionExpression="pk = :pk AND begins_with(sk, :seat)",
-                               ExpressionAttributeValues={":pk": it.attr(f"CASE#{case_id}"),
-                                                          ":seat": it.attr("SEAT#")}, ConsistentRead=True)
+        rows = self.table.query("pk = :pk AND begins_with(sk, :seat)", {":pk": f"CASE#{case_id}", ":seat": "SEAT#"})
         return [it.seat_from(row) for row in rows]
 
     def get_lock(self, module: str, target_id: str) -> TargetLock | None:
-        row = self.get(it.lock_key(module, target_id))
+        row = self.table.get(it.lock_key(module, target_id))
         return it.lock_from(row) if row else None
 
     def get_report(self, report_id: str) -> Report | None:
-        row = self.get(it.report_key(report_id))
+        row = self.table.get(it.report_key(report_id))
         return it.report_from(row) if row else None
 
     def list_cases(self, status: CaseStatus, limit: int, cursor: str | None) -> Page:
-        kwargs: dict[str, Any] = {
-            "IndexName": "gsi1", "KeyConditionExpression": "gsi1pk = :pk", "Limit": limit,
-            "ExpressionAttributeValues": {":pk": it.attr(f"CASES#{status}")},
-            "ScanIndexForward": status != "decided"}  # oldest open work first, newest decisions first
-        if cursor:
-            kwargs["ExclusiveStartKey"] = decode_key(cursor, f"CASES#{status}")
-        response = self.query(**kwargs)
-        last = response.get("LastEvaluatedKey")
-        return Page([it.case_from(it.from_ddb(row)) for row in response.get("Items", [])],
-                    encode_key(last) if last else None)
-
-    def _query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
-        rows, start = [], None
-        while True:
-            response = self.query(**kwargs, **({"ExclusiveStartKey": start} if start else {}))
-            rows += [it.from_ddb(row) for row in response.get("Items", [])]
-            start = response.get("LastEvaluatedKey")
-            if not start:
-                return rows
+        rows, last = self.table.query_page("gsi1pk = :pk", {":pk": f"CASES#{status}"}, limit=limit, index="gsi1",
+                                           start=_start_key(cursor, f"CASES#{status}"),
+                                           newest_first=status == "decided")  # oldest open work first
+        return Page([it.case_from(row) for row in rows], encode_cursor(last) if last else None)
 
     # ------------------------------------------------------------- intake
     def _quota_op(self, quota: Quota, at: datetime) -> dict[str, Any]:
-        return self.update_op(
+        return self.table.update_op(
             it.quota_key(quota.reporter_id, quota.day), "ADD #count :one SET expires_at = :exp",
             {":one": 1, ":cap": quota.cap, ":exp": int((at + QUOTA_TTL).timestamp())}, {"#count": "count"},
             "attribute_not_exists(#count) OR #count < :cap")
@@ -89,9 +84,9 @@ class DynamoReportStore(DynamoTable):
     def open_case(self, case: Case, report: Report, quota: Quota, replaces: str | None) -> None:
         lock_condition = "attribute_not_exists(pk)" + (" OR case_id = :old" if replaces else "")
         operations = [
-            self.put_op(it.case_item(case), "attribute_not_exists(pk)"),
-            self.put_op(it.report_item(report), "attribute_not_exists(pk)"),
-            self.put_op(it.lock_item(case), lock_condition, {":old": replaces} if replaces else None),
+            self.table.put_op(it.case_item(case), "attribute_not_exists(pk)"),
+            self.table.put_op(it.report_item(report), "attribute_not_exists(pk)"),
+            self.table.put_op(it.lock_item(case), lock_condition, {":old": replaces} if replaces else None),
             self._quota_op(quota, case.created_at),
         ]
         self._intake(operations, {2: TargetTaken, 3: QuotaExceeded})
@@ -103,22 +98,22 @@ class DynamoReportStore(DynamoTable):
         if track_reporter:
             values[":reporter"] = {report.reporter_id}
         operations = [
-            self.put_op(it.report_item(report), "attribute_not_exists(pk)"),
-            self.update_op(it.case_key(report.case_id), f"ADD {adds} SET updated_at = :at", values,
+            self.table.put_op(it.report_item(report), "attribute_not_exists(pk)"),
+            self.table.update_op(it.case_key(report.case_id), f"ADD {adds} SET updated_at = :at", values,
                            {"#status": "status"}, "attribute_exists(pk) AND #status <> :decided"),
             self._quota_op(quota, report.created_at),
         ]
         self._intake(operations, {1: CaseNotOpen, 2: QuotaExceeded})
 
     def add_report(self, report: Report, quota: Quota) -> None:
-        operations = [self.put_op(it.report_item(report), "attribute_not_exists(pk)"),
+        operations = [self.table.put_op(it.report_item(report), "attribute_not_exists(pk)"),
                       self._quota_op(quota, report.created_at)]
         self._intake(operations, {1: QuotaExceeded})
 
     def _intake(self, operations: list[dict[str, Any]], signals: dict[int, type[Exception]]) -> None:
         try:
-            self.transact(operations)
-        except Cancelled as exc:
+            self.table.transact(operations)
+        except TransactionCancelled as exc:
             for index in sorted(signals, reverse=True):  # the quota (last) speaks first
                 if exc.failed(index):
                     raise signals[index]() from exc
@@ -132,17 +127,17 @@ class DynamoReportStore(DynamoTable):
         if not comment:
             del seat_values[":comment"]
         operations = [
-            self.update_op(it.seat_key(seat.case_id, seat.reviewer_id), seat_set, seat_values,
+            self.table.update_op(it.seat_key(seat.case_id, seat.reviewer_id), seat_set, seat_values,
                            {"#status": "status", "#round": "round", **({"#comment": "comment"} if comment else {})},
                            "#status = :invited AND #round = :round AND deadline_epoch_ms > :now"),
-            self.update_op(it.case_key(seat.case_id), f"ADD votes_{verdict} :one SET updated_at = :at",
-                           {":one": 1, ":at": it.iso(at), ":voting": "voting", ":round": seat.round},
+            self.table.update_op(it.case_key(seat.case_id), f"ADD {it.tally_attribute(verdict)} :one SET updated_at = :at",
+                                 {":one": ONE_VOTE, ":at": it.iso(at), ":voting": "voting", ":round": seat.round},
                            {"#status": "status", "#round": "round"},
                            "#status = :voting AND attribute_not_exists(settled) AND #round = :round"),
         ]
         try:
-            self.transact(operations)
-        except Cancelled as exc:
+            self.table.transact(operations)
+        except TransactionCancelled as exc:
             if exc.failed(1):
                 raise CaseNotOpen() from exc
             if exc.failed(0):
@@ -156,21 +151,21 @@ class DynamoReportStore(DynamoTable):
         values: dict[str, Any] = {":d": decision, ":by": by, ":at": it.iso(at), ":from": from_status}
         condition = "attribute_exists(pk) AND attribute_not_exists(settled) AND #status = :from"
         if when_votes_reach is not None:
-            condition += f" AND votes_{decision} >= :win"
+            condition += f" AND {it.tally_attribute(decision)} >= :win"
             values[":win"] = when_votes_reach
         if resolution is not None:
             expression += ", resolution = :res"
             values[":res"] = resolution.model_dump(mode="json", exclude_none=True)
-        row = self.update(it.case_key(case_id), expression, values, {"#status": "status"}, condition, "ALL_NEW")
+        row = self._update(it.case_key(case_id), expression, values, {"#status": "status"}, condition, "ALL_NEW")
         if row is None:
             raise NotSettled()
         return row.get("task_token")
 
     # ------------------------------------------------------------- lifecycle
     def add_seats(self, case_id: str, round_: int, seats: Sequence[Seat], entry: TimelineEntry) -> None:
-        operations = [self.put_op(it.seat_item(s), "attribute_not_exists(pk) OR #round = :round",
+        operations = [self.table.put_op(it.seat_item(s), "attribute_not_exists(pk) OR #round = :round",
                                   {":round": round_}, {"#round": "round"}) for s in seats]
-        operations.append(self.update_op(
+        operations.append(self.table.update_op(
             it.case_key(case_id),
             "ADD invited :ids SET deadline = :deadline, updated_at = :at, timeline = list_append(timeline, :entry)",
             {":ids": {s.reviewer_id for s in seats}, ":deadline": it.iso(seats[0].deadline), ":at": it.iso(entry.at),
@@ -178,8 +173,8 @@ class DynamoReportStore(DynamoTable):
             {"#status": "status", "#round": "round"},
             "#status = :voting AND attribute_not_exists(settled) AND #round = :round"))
         try:
-            self.transact(operations)
-        except Cancelled as exc:
+            self.table.transact(operations)
+        except TransactionCancelled as exc:
             raise CaseStateChanged(f"Case {case_id} left round {round_} or was settled.") from exc
 
     def store_token(self, case_id: str, token: str, *, status: CaseStatus, round_: int | None) -> None:
@@ -189,7 +184,7 @@ class DynamoReportStore(DynamoTable):
         if round_ is not None:
             condition += " AND #round = :round"
             values[":round"], names["#round"] = round_, "round"
-        if self.update(it.case_key(case_id), "SET task_token = :t", values, names, condition) is None:
+        if self._update(it.case_key(case_id), "SET task_token = :t", values, names, condition) is None:
             self._explain_refusal(case_id)
 
     def _explain_refusal(self, case_id: str) -> None:
@@ -203,14 +198,14 @@ class DynamoReportStore(DynamoTable):
         for seat in self.list_seats(case_id):
             if seat.status != "invited" or (round_ is not None and seat.round != round_):
                 continue
-            if self.update(it.seat_key(case_id, seat.reviewer_id), "SET #status = :to, ended_at = :at",
+            if self._update(it.seat_key(case_id, seat.reviewer_id), "SET #status = :to, ended_at = :at",
                            {":to": status, ":at": it.iso(at), ":invited": "invited"}, {"#status": "status"},
                            "#status = :invited") is not None:
                 ended.append(seat.reviewer_id)
         return ended
 
     def advance_round(self, case_id: str, closed_round: int, entry: TimelineEntry) -> None:
-        row = self.update(
+        row = self._update(
             it.case_key(case_id),
             "SET #round = :next, updated_at = :at, timeline = list_append(timeline, :entry) REMOVE task_token",
             {":next": closed_round + 1, ":closed": closed_round, ":at": it.iso(entry.at),
@@ -226,7 +221,7 @@ class DynamoReportStore(DynamoTable):
 
     def escalate(self, case_id: str, reason: str, at: datetime) -> Case:
         entry = TimelineEntry(at=at, event="escalated", detail={"reason": reason})
-        row = self.update(
+        row = self._update(
             it.case_key(case_id),
             "SET #status = :escalated, gsi1pk = :gsi, escalation_reason = :reason, updated_at = :at, "
             "timeline = list_append(timeline, :entry) REMOVE settled, settled_by, task_token",
@@ -244,7 +239,7 @@ class DynamoReportStore(DynamoTable):
 
     def close_case(self, case_id: str, decision: Decision, at: datetime) -> Case:
         entry = TimelineEntry(at=at, event="decided", detail={"decision": decision})
-        row = self.update(
+        row = self._update(
             it.case_key(case_id),
             "SET #status = :decided, decision = :d, decided_at = :at, gsi1pk = :gsi, updated_at = :at, "
             "timeline = list_append(timeline, :entry) REMOVE task_token",
@@ -261,10 +256,20 @@ class DynamoReportStore(DynamoTable):
     # ------------------------------------------------------------- sweeper
     def note_restart(self, case_id: str, restarts: int, execution: str, entry: TimelineEntry) -> bool:
         """Record the new driving execution; False when another sweep got there first."""
-        row = self.update(
+        row = self._update(
             it.case_key(case_id),
             "SET #execution = :name, #restarts = :next, timeline = list_append(timeline, :entry)",
             {":name": execution, ":next": restarts + 1, ":seen": restarts, ":entry": [it.entry_value(entry)]},
             {"#execution": "execution", "#restarts": "restarts"},
             "attribute_not_exists(#restarts) OR #restarts = :seen")
         return row is not None
+
+
+def _start_key(cursor: str | None, gsi1pk: str) -> dict[str, Any] | None:
+    """The start key a cursor names; one that is garbled or belongs to another status is refused."""
+    if cursor is None:
+        return None
+    key = decode_cursor(cursor)
+    if not isinstance(key, dict) or set(key) != {"pk", "sk", "gsi1pk", "gsi1sk"} or key["gsi1pk"] != gsi1pk:
+        raise InvalidInput("The cursor is not valid.", code="invalid_cursor")
+    return key

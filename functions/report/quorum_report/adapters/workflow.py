@@ -7,8 +7,9 @@ import logging
 import time
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
+
+from quorum_common import aws
 
 log = logging.getLogger(__name__)
 GONE = {"InvalidToken", "TaskTimedOut", "TaskDoesNotExist"}
@@ -24,9 +25,7 @@ class StepFunctionsWorkflow:
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = boto3.client("stepfunctions")
-        return self._client
+        return self._client or aws.client("stepfunctions")
 
     def start(self, case_id: str, name: str | None = None) -> None:
         """Start an execution for the case (named after it unless `name`); an existing one is the same."""

@@ -7,14 +7,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from quorum_report.domain.modules import Module
+from quorum_common.vocabulary import Decision, Module
 from quorum_report.domain.policy import Policy
 
-Decision = Literal["violation", "no_violation"]
-Verdict = Decision
+Verdict = Decision  # a reviewer's vote uses the words of a decision
 CaseStatus = Literal["voting", "escalated", "decided"]
 SeatStatus = Literal["invited", "voted", "expired", "cancelled"]
 SettledBy = Literal["votes", "final_rule", "ops"]
+ONE_VOTE = 1  # what a cast vote adds to its side, in Tally.plus and in the report table's counters
 CASE_STATUSES: tuple[CaseStatus, ...] = ("escalated", "voting", "decided")
 
 
@@ -55,8 +55,8 @@ class Tally(BaseModel):
         return self.violation if side == "violation" else self.no_violation
 
     def plus(self, side: Decision) -> Tally:
-        """This tally with one more vote for `side`."""
-        return self.model_copy(update={side: self.of(side) + 1})
+        """This tally after one more vote for `side` (the report table adds `ONE_VOTE` the same way)."""
+        return self.model_copy(update={side: self.of(side) + ONE_VOTE})
 
 
 class TimelineEntry(BaseModel):

@@ -6,7 +6,7 @@ infra/statemachines/voting.asl.json: keep them stable.
 
 from __future__ import annotations
 
-from quorum_common.errors import Conflict, TransientError, UnknownAction  # noqa: F401  (shared names)
+from quorum_common.errors import Conflict
 
 
 class CaseSettled(Conflict):

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
-
-Module = Literal["listing", "post", "comment", "chat", "review"]
-MODULES: tuple[str, ...] = get_args(Module)
-
 COMMON_REASONS: tuple[str, ...] = ("spam", "abuse", "fraud", "other")
 
 # Module-specific reasons; ARCHITECTURE.md §3 names the first of each, the rest are ours

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from quorum_common.errors import InvalidInput
-from quorum_report.domain.modules import MODULES, Module
+from quorum_common.vocabulary import MODULES, Module
 
 MAX_PANEL = 99  # a round's seats and its case update fit in one 100-item transaction
 MIN_WINDOW_SECONDS = 1

@@ -1,14 +1,9 @@
-"""The reporter's daily cap: a UTC day, and how long until the next one starts."""
+"""The reporter's daily cap: how long until the next UTC day (`quorum_common.vocabulary.utc_day`) starts."""
 
 from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, time, timedelta
-
-
-def utc_day(now: datetime) -> str:
-    """The UTC date of `now`, as the quota counter's key."""
-    return now.astimezone(UTC).date().isoformat()
 
 
 def seconds_until_utc_midnight(now: datetime) -> int:

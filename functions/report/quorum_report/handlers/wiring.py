@@ -1,17 +1,23 @@
-"""Settings and adapters, built once per cold start on first use (never at import)."""
+"""Settings and adapters, built once per cold start on first use (never at import), typed with the ports."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cache
-from typing import Any
 
 from pydantic import Field
 
+from quorum_common.idempotency import Idempotent
+from quorum_common.observability import observability
 from quorum_common.settings import EnvSettings, load_settings
+from quorum_common.vocabulary import utc_now
+from quorum_report.handlers.schemas import ReportAcceptedResponse
+from quorum_report.service.ports import Clock, NewId, Notifier, PolicyStore, ReportStore, ReviewerDirectory, Workflow
 from quorum_report.service.reports import IntakeLimits
+
+logger, metrics, tracer = observability("report")
 
 
 class ApiSettings(EnvSettings):
@@ -28,14 +34,10 @@ class WorkerSettings(EnvSettings):
     """The report worker's environment (template.yaml, ReportWorkerFunction)."""
 
     report_table: str = Field(alias="QUORUM_REPORT_TABLE")
-    state_machine_arn: str | None = Field(default=None, alias="QUORUM_VOTING_STATE_MACHINE_ARN")  # the sweep
+    state_machine_arn: str = Field(alias="QUORUM_VOTING_STATE_MACHINE_ARN")  # the sweep restarts executions
     invitations_topic_arn: str = Field(alias="QUORUM_INVITATIONS_TOPIC_ARN")
     events_topic_arn: str = Field(alias="QUORUM_EVENTS_TOPIC_ARN")
     alerts_topic_arn: str = Field(alias="QUORUM_ALERTS_TOPIC_ARN")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_id(prefix: str) -> str:
@@ -45,23 +47,23 @@ def new_id(prefix: str) -> str:
 
 @dataclass
 class ApiDeps:
-    store: Any
-    policies: Any
-    workflow: Any
-    reviewers: Any
+    store: ReportStore
+    policies: PolicyStore
+    workflow: Workflow
+    reviewers: ReviewerDirectory
     limits: IntakeLimits
-    idempotency_table: str
-    clock: Any = utc_now
-    new_id: Any = new_id
+    intake_once: Idempotent[ReportAcceptedResponse]
+    clock: Clock = utc_now
+    new_id: NewId = new_id
 
 
 @dataclass
 class WorkerDeps:
-    store: Any
-    notifier: Any
-    reviewers: Any
-    workflow: Any = None  # None until the worker knows the state machine (the sweep needs it)
-    clock: Any = utc_now
+    store: ReportStore
+    notifier: Notifier
+    reviewers: ReviewerDirectory
+    workflow: Workflow
+    clock: Clock = utc_now
 
 
 @cache
@@ -75,7 +77,8 @@ def api_deps() -> ApiDeps:
     return ApiDeps(store=DynamoReportStore(settings.report_table), policies=DynamoPolicyStore(settings.report_table),
                    workflow=StepFunctionsWorkflow(settings.state_machine_arn), reviewers=RpcReviewerDirectory(),
                    limits=IntakeLimits(settings.daily_cap, timedelta(seconds=settings.decision_reuse_seconds)),
-                   idempotency_table=settings.idempotency_table)
+                   intake_once=Idempotent(settings.idempotency_table, "quorum-report.create_report",
+                                          ReportAcceptedResponse))
 
 
 @cache
@@ -86,8 +89,7 @@ def worker_deps() -> WorkerDeps:
     from quorum_report.adapters.workflow import StepFunctionsWorkflow
 
     settings = load_settings(WorkerSettings)
-    workflow = StepFunctionsWorkflow(settings.state_machine_arn) if settings.state_machine_arn else None
     return WorkerDeps(store=DynamoReportStore(settings.report_table),
                       notifier=SnsNotifier(settings.invitations_topic_arn, settings.events_topic_arn,
                                            settings.alerts_topic_arn),
-                      reviewers=RpcReviewerDirectory(), workflow=workflow)
+                      reviewers=RpcReviewerDirectory(), workflow=StepFunctionsWorkflow(settings.state_machine_arn))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from quorum_common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -73,7 +74,7 @@ def list_cases(status: CaseStatus | None, limit: int, cursor: str | None, *, sto
     return Page(cases, None)
 
 
-def _split_cursor(cursor: str | None, statuses: list[str]) -> tuple[int, str | None]:
+def _split_cursor(cursor: str | None, statuses: Sequence[CaseStatus]) -> tuple[int, str | None]:
     if not cursor:
         return 0, None
     head, _, inner = cursor.partition(".")

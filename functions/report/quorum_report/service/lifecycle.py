@@ -9,17 +9,33 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Literal
 
 from quorum_common.errors import NotFound
-from quorum_report.domain.case import Case, Seat, TimelineEntry
+from quorum_common.vocabulary import Decision
+from quorum_report.domain.case import Case, Seat, SettledBy, TimelineEntry
 from quorum_report.domain.errors import CaseNotSettled, CaseSettled, CaseStateChanged
 from quorum_report.domain.events import CaseDecided, CaseEscalated, ReviewerInvited
 from quorum_report.domain.masking import mask_text
 from quorum_report.domain.rules import RoundPlan, excluded_reviewers, missing_seats, plan_after_round, plan_for_empty_draw
 from quorum_report.service.ports import Clock, LifecycleStore, Notifier, NotSettled, ReviewerDirectory
+from quorum_report.service.steps import (
+    AwaitResolution,
+    AwaitVotes,
+    Brief,
+    CastVoteRecord,
+    ClosedRound,
+    Decide,
+    Decided,
+    DrawRound,
+    Escalate,
+    Escalated,
+    EscalationState,
+    LoadedCase,
+    OpenedRound,
+    Waiting,
+)
 
-State = dict[str, Any]
 BRIEF_TEXT_LIMIT = 4000  # what the reviewer service's inbox stores
 
 
@@ -30,7 +46,7 @@ def _case(store: LifecycleStore, case_id: str) -> Case:
     return case
 
 
-def _draw_state(case: Case, round_: int, now: datetime) -> State:
+def _draw_state(case: Case, round_: int, now: datetime, next_: Literal["draw", "substitute"]) -> DrawRound:
     """What DrawPanel needs (seats, exclusions, tags) and the round's brief for the reviewers' inbox.
 
     The round's deadline is fixed here, before the draw, so the inbox, the seats and the
@@ -39,15 +55,15 @@ def _draw_state(case: Case, round_: int, now: datetime) -> State:
     deadline = now + timedelta(seconds=case.policy.vote_window_seconds)
     people = [*case.reporters, case.target.owner_id]
     text = mask_text(case.target.content.text, people)
-    return {"case_id": case.case_id, "module": case.module, "round": round_,
-            "seats_needed": missing_seats(case.policy, case.tally), "exclude": excluded_reviewers(case),
-            "tags": list(case.policy.reviewer_tags), "reason": case.reason,
-            "content": {"text": text[:BRIEF_TEXT_LIMIT] if text else None,
-                        "image_urls": list(case.target.content.image_urls)},
-            "deadline": deadline.isoformat()}
+    return DrawRound(case_id=case.case_id, module=case.module, round=round_,
+                     seats_needed=missing_seats(case.policy, case.tally), exclude=excluded_reviewers(case),
+                     tags=list(case.policy.reviewer_tags), reason=case.reason,
+                     content=Brief(text=text[:BRIEF_TEXT_LIMIT] if text else None,
+                                   image_urls=list(case.target.content.image_urls)),
+                     deadline=deadline.isoformat(), next=next_)
 
 
-def load_case(case_id: str, *, store: LifecycleStore, clock: Clock) -> State:
+def load_case(case_id: str, *, store: LifecycleStore, clock: Clock) -> LoadedCase:
     """The first step: where the case stands, so a new or a restarted execution picks it up there.
 
     `next` is `draw` (a round needs seats), `await` (a round is open: wait out what is left of
@@ -56,25 +72,25 @@ def load_case(case_id: str, *, store: LifecycleStore, clock: Clock) -> State:
     case = _case(store, case_id)
     now = clock()
     if case.status == "decided" or case.settled:
-        return {"case_id": case_id, "module": case.module, "next": "decide"}
+        return Decide(case_id=case_id, module=case.module)
     if case.status == "escalated":
-        return {"case_id": case_id, "module": case.module, "next": "await_resolution"}
+        return AwaitResolution(case_id=case_id, module=case.module)
     open_seats = [s for s in store.list_seats(case_id) if s.status == "invited" and s.round == case.round]
     if open_seats:
         left = min(s.deadline for s in open_seats) - now
-        return {"case_id": case_id, "module": case.module, "round": case.round, "next": "await",
-                "window_seconds": max(1, math.ceil(left.total_seconds()))}
-    return {**_draw_state(case, case.round, now), "next": "draw"}
+        return AwaitVotes(case_id=case_id, module=case.module, round=case.round,
+                          window_seconds=max(1, math.ceil(left.total_seconds())))
+    return _draw_state(case, case.round, now, "draw")
 
 
 def open_round(case_id: str, round_: int, reviewer_ids: list[str], *, store: LifecycleStore,
-               notifier: Notifier, clock: Clock, deadline: datetime | None = None) -> State:
+               notifier: Notifier, clock: Clock, deadline: datetime | None = None) -> OpenedRound:
     """Seat the drawn reviewers, invite them, and start the window (or plan around an empty draw)."""
     case = _case(store, case_id)
     now = clock()
     drawn = _eligible(case, reviewer_ids)
     if not drawn:
-        return _follow(plan_for_empty_draw(case.policy, case.tally, round_), case, round_, store, now)
+        return _opened(_follow(plan_for_empty_draw(case.policy, case.tally, round_), case, round_, store, now))
     deadline = max(deadline or now + timedelta(seconds=case.policy.vote_window_seconds),
                    now + timedelta(seconds=1))  # a slow draw never leaves a window already closed
     seats = [Seat(case_id=case_id, reviewer_id=r, round=round_, deadline=deadline, invited_at=now) for r in drawn]
@@ -82,8 +98,15 @@ def open_round(case_id: str, round_: int, reviewer_ids: list[str], *, store: Lif
     store.add_seats(case_id, round_, seats, entry)
     notifier.invite([ReviewerInvited(reviewer_id=r, case_id=case_id, module=case.module, deadline=deadline)
                      for r in drawn])
-    return {"case_id": case_id, "module": case.module, "round": round_, "next": "await",
-            "window_seconds": max(1, math.ceil((deadline - now).total_seconds())), "invited": len(drawn)}
+    return AwaitVotes(case_id=case_id, module=case.module, round=round_,
+                      window_seconds=max(1, math.ceil((deadline - now).total_seconds())), invited=len(drawn))
+
+
+def _opened(plan: ClosedRound) -> OpenedRound:
+    """An empty draw never substitutes (the pool is exhausted): it decides or escalates."""
+    if isinstance(plan, DrawRound):
+        raise CaseStateChanged(f"Case {plan.case_id} planned a substitute round after an empty draw.")
+    return plan
 
 
 def _eligible(case: Case, reviewer_ids: list[str]) -> list[str]:
@@ -93,62 +116,61 @@ def _eligible(case: Case, reviewer_ids: list[str]) -> list[str]:
     return unique[:missing_seats(case.policy, case.tally)]
 
 
-def await_votes(case_id: str, round_: int, token: str, *, store: LifecycleStore) -> State:
+def await_votes(case_id: str, round_: int, token: str, *, store: LifecycleStore) -> Waiting:
     """Park the round's callback token on the case; raises `CaseSettled` if a vote already won."""
     store.store_token(case_id, token, status="voting", round_=round_)
-    return {"case_id": case_id, "waiting": "votes"}
+    return Waiting(case_id=case_id, waiting="votes")
 
 
 def close_round(case_id: str, round_: int, *, store: LifecycleStore, reviewers: ReviewerDirectory,
-                clock: Clock) -> State:
+                clock: Clock) -> ClosedRound:
     """The window ended: expire the no-shows, then substitute, decide or escalate."""
     now = clock()
     for reviewer_id in store.end_seats(case_id, "expired", now, round_=round_):
         reviewers.release_seat(case_id, reviewer_id, "expired")
     case = _case(store, case_id)
     if case.settled:
-        return {"case_id": case_id, "next": "decide"}
+        return Decide(case_id=case_id, module=case.module)
     if case.status != "voting":
         raise CaseStateChanged(f"Case {case_id} is {case.status}.")
     if case.round > round_:  # a retried step: the next round is already planned
-        return {**_draw_state(case, case.round, now), "next": "substitute"}
+        return _draw_state(case, case.round, now, "substitute")
     return _follow(plan_after_round(case.policy, case.tally, round_), case, round_, store, now)
 
 
-def _follow(plan: RoundPlan, case: Case, round_: int, store: LifecycleStore, now: datetime) -> State:
+def _follow(plan: RoundPlan, case: Case, round_: int, store: LifecycleStore, now: datetime) -> ClosedRound:
     """Carry out a round plan: advance to a substitute round, settle a decision, or say escalate."""
     if plan.next == "substitute":
         return _substitute(case, round_, plan, store, now)
-    if plan.next == "decide":
-        return _settle(case, plan, store, now)
-    return {"case_id": case.case_id, "next": "escalate", "escalation": plan.reason}
+    if plan.next == "decide" and plan.decision is not None:
+        return _settle(case, plan.decision, plan.reason, store, now)
+    return Escalate(case_id=case.case_id, escalation=plan.reason or "no_majority")
 
 
-def _substitute(case: Case, round_: int, plan: RoundPlan, store: LifecycleStore, now: datetime) -> State:
+def _substitute(case: Case, round_: int, plan: RoundPlan, store: LifecycleStore, now: datetime) -> DrawRound | Decide:
     entry = TimelineEntry(at=now, event="round_closed",
                           detail={"round": round_, "next": "substitute", "seats_needed": plan.seats_needed})
     try:
         store.advance_round(case.case_id, round_, entry)
     except CaseSettled:
-        return {"case_id": case.case_id, "next": "decide"}
-    return {**_draw_state(_case(store, case.case_id), round_ + 1, now), "next": "substitute"}
+        return Decide(case_id=case.case_id, module=case.module)
+    return _draw_state(_case(store, case.case_id), round_ + 1, now, "substitute")
 
 
-def _settle(case: Case, plan: RoundPlan, store: LifecycleStore, now: datetime) -> State:
-    by = "votes" if plan.reason == "votes_to_win" else "final_rule"
+def _settle(case: Case, decision: Decision, reason: str | None, store: LifecycleStore, now: datetime) -> Decide:
+    by: SettledBy = "votes" if reason == "votes_to_win" else "final_rule"
     try:
-        store.settle(case.case_id, plan.decision, by=by, at=now)
+        store.settle(case.case_id, decision, by=by, at=now)
     except NotSettled:
         if not _case(store, case.case_id).settled:
             raise CaseStateChanged(f"Case {case.case_id} could not be settled.") from None
-    return {"case_id": case.case_id, "next": "decide"}
+    return Decide(case_id=case.case_id, module=case.module)
 
 
-def escalate(state: State, *, store: LifecycleStore, notifier: Notifier, reviewers: ReviewerDirectory,
-             clock: Clock) -> State:
+def escalate(state: EscalationState, *, store: LifecycleStore, notifier: Notifier, reviewers: ReviewerDirectory,
+             clock: Clock) -> Escalated:
     """Hand the case to ops: status escalated, open seats cancelled, one alert."""
-    case_id = state["case_id"]
-    reason = "error" if state.get("error") else state.get("escalation") or "unknown"
+    case_id, reason = state.case_id, state.reason
     now = clock()
     case = store.escalate(case_id, reason, now)
     for reviewer_id in store.end_seats(case_id, "cancelled", now):
@@ -156,17 +178,17 @@ def escalate(state: State, *, store: LifecycleStore, notifier: Notifier, reviewe
     notifier.case_escalated(CaseEscalated(
         case_id=case_id, module=case.module, target_id=case.target.id, reason=reason, escalated_at=now,
         votes_for_violation=case.tally.violation, votes_for_no_violation=case.tally.no_violation))
-    return {"case_id": case_id, "module": case.module, "escalation": reason}
+    return Escalated(case_id=case_id, module=case.module, escalation=reason)
 
 
-def await_resolution(case_id: str, token: str, *, store: LifecycleStore) -> State:
+def await_resolution(case_id: str, token: str, *, store: LifecycleStore) -> Waiting:
     """Park the ops callback token; raises `CaseSettled` if ops already resolved the case."""
     store.store_token(case_id, token, status="escalated", round_=None)
-    return {"case_id": case_id, "waiting": "resolution"}
+    return Waiting(case_id=case_id, waiting="resolution")
 
 
 def decide(case_id: str, *, store: LifecycleStore, notifier: Notifier, reviewers: ReviewerDirectory,
-           clock: Clock) -> State:
+           clock: Clock) -> Decided:
     """Close the case with its settled decision, release open seats, tell the modules."""
     case = _case(store, case_id)
     decision = case.decision if case.status == "decided" else case.settled
@@ -183,20 +205,33 @@ def decide(case_id: str, *, store: LifecycleStore, notifier: Notifier, reviewers
 def decided_event(case: Case) -> CaseDecided:
     """The `CaseDecided` message of a closed case."""
     return CaseDecided(case_id=case.case_id, module=case.module, target_id=case.target.id,
-                       decision=case.decision, decided_at=case.decided_at,
+                       decision=_decision(case), decided_at=_decided_at(case),
                        votes_for_violation=case.tally.violation, votes_for_no_violation=case.tally.no_violation)
 
 
-def decision_state(case: Case, seats: list[Seat]) -> State:
+def decision_state(case: Case, seats: list[Seat]) -> Decided:
     """What the reward and reviewer steps need: the votes, and who was invited and the no-shows.
 
     `invited` lists the seats that ran their course (voted or expired): a seat the decision cut
     short (`cancelled`) was no chance missed, so it must not count as a no-show.
     """
     ran = [s for s in seats if s.status in {"voted", "expired"}]
-    return {"case_id": case.case_id, "module": case.module, "target_id": case.target.id,
-            "decision": case.decision, "decided_at": case.decided_at.isoformat(),
-            "votes": [{"reviewer_id": s.reviewer_id, "verdict": s.verdict} for s in ran if s.status == "voted"],
-            "invited": sorted(s.reviewer_id for s in ran),
-            "no_shows": sorted(s.reviewer_id for s in ran if s.status == "expired"),
-            "cancelled": sorted(s.reviewer_id for s in seats if s.status == "cancelled")}
+    return Decided(case_id=case.case_id, module=case.module, target_id=case.target.id, decision=_decision(case),
+                   decided_at=_decided_at(case).isoformat(),
+                   votes=[CastVoteRecord(reviewer_id=s.reviewer_id, verdict=s.verdict)
+                          for s in ran if s.status == "voted" and s.verdict],
+                   invited=sorted(s.reviewer_id for s in ran),
+                   no_shows=sorted(s.reviewer_id for s in ran if s.status == "expired"),
+                   cancelled=sorted(s.reviewer_id for s in seats if s.status == "cancelled"))
+
+
+def _decision(case: Case) -> Decision:
+    if case.decision is None:
+        raise CaseNotSettled(f"Case {case.case_id} is not decided.")
+    return case.decision
+
+
+def _decided_at(case: Case) -> datetime:
+    if case.decided_at is None:
+        raise CaseNotSettled(f"Case {case.case_id} has no decision time.")
+    return case.decided_at

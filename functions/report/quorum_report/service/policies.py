@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quorum_common.errors import Conflict
-from quorum_report.domain.modules import MODULES
+from quorum_common.vocabulary import MODULES
 from quorum_report.domain.policy import Policy, PolicyRules, default_policy, new_version
 from quorum_report.service.ports import Clock, PolicyStore, VersionConflict
 

@@ -112,6 +112,10 @@ class CaseQueries(Protocol):
     def list_cases(self, status: CaseStatus, limit: int, cursor: str | None) -> Page: ...
 
 
+class ReportStore(IntakeStore, LifecycleStore, SweepStore, CaseQueries, Protocol):
+    """The whole report table, as the handlers wire it."""
+
+
 class PolicyStore(Protocol):
     def current(self, module: str) -> Policy | None: ...
     def all_current(self) -> list[Policy]: ...

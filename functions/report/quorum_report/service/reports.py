@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from quorum_common.errors import Conflict, InvalidInput, NotFound, RateLimited
+from quorum_common.vocabulary import utc_day
 from quorum_report.domain.case import Case, Decision, Report, Target, TimelineEntry
 from quorum_report.domain.modules import is_known_reason, reasons_for
-from quorum_report.domain.quota import seconds_until_utc_midnight, utc_day
+from quorum_report.domain.quota import seconds_until_utc_midnight
 from quorum_report.service.policies import current_policy
 from quorum_report.service.ports import CaseNotOpen, Clock, IntakeStore, NewId, PolicyStore, Quota, QuotaExceeded, TargetTaken, Workflow
 

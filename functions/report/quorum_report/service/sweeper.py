@@ -8,14 +8,15 @@ machine's first step reads where the case stands and resumes there (see `lifecyc
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from quorum_report.domain.case import Case, TimelineEntry
+from quorum_report.domain.case import Case, CaseStatus, TimelineEntry
 from quorum_report.service.ports import Clock, SweepStore, Workflow
+from quorum_report.service.steps import SweepReport
 
 log = logging.getLogger(__name__)
-OPEN_STATUSES = ("escalated", "voting")
+OPEN_STATUSES: tuple[CaseStatus, ...] = ("escalated", "voting")
 
 
 @dataclass(frozen=True)
@@ -26,26 +27,19 @@ class Sweep:
     limit: int = 100  # per status, oldest first: a bounded run, the next one continues
 
 
-@dataclass
-class SweepResult:
-    checked: int = 0
-    restarted: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, object]:
-        return {"checked": self.checked, "restarted": self.restarted}
 
 
-def sweep_stuck_cases(sweep: Sweep, *, store: SweepStore, workflow: Workflow, clock: Clock) -> SweepResult:
+def sweep_stuck_cases(sweep: Sweep, *, store: SweepStore, workflow: Workflow, clock: Clock) -> SweepReport:
     """Restart the driver of every open case older than `stale_after` whose execution is not running."""
-    now, result = clock(), SweepResult()
+    now, checked, restarted = clock(), 0, []
     for status in OPEN_STATUSES:
         for case in store.list_cases(status, sweep.limit, None).cases:
             if now - case.created_at < sweep.stale_after:
                 break  # oldest first: the rest are younger still
-            result.checked += 1
+            checked += 1
             if _restart_if_stopped(case, store, workflow, now):
-                result.restarted.append(case.case_id)
-    return result
+                restarted.append(case.case_id)
+    return SweepReport(checked=checked, restarted=restarted)
 
 
 def _restart_if_stopped(case: Case, store: SweepStore, workflow: Workflow, now: datetime) -> bool:

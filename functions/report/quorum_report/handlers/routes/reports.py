@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
-from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.metrics import MetricUnit
 
-from quorum_common.auth import caller_from_event
+from quorum_common.http import QuorumRouter, allow, current_caller, refuses
+from quorum_common.idempotency import IdempotencyKeyHeader
 from quorum_report.domain.case import Content, Target
-from quorum_report.handlers import idempotency
-from quorum_report.handlers.models import CreateReportRequest, IdempotencyKey, ReportAcceptedResponse
-from quorum_report.handlers.telemetry import logger, metrics
-from quorum_report.handlers.wiring import api_deps
+from quorum_report.handlers.schemas import CreateReportRequest, ReportAcceptedResponse
+from quorum_report.handlers.wiring import api_deps, logger, metrics
 from quorum_report.service.reports import SubmitReport, check_report, get_report, submit_report
 from quorum_report.service.views import ReportView, report_view
 
-router = APIGatewayHttpRouter()
+router = QuorumRouter()
 
 
 def _command(sub: str, request: CreateReportRequest) -> SubmitReport:
@@ -30,36 +27,34 @@ def _command(sub: str, request: CreateReportRequest) -> SubmitReport:
                         target=Target(module=target.module, id=target.id, owner_id=target.owner_id, content=content))
 
 
-@router.post("/v1/reports", summary="Report content", tags=["reports"],
-             responses={202: {"description": "Accepted: the report joined or opened a case",
-                              "content": {"application/json": {"model": ReportAcceptedResponse}}}})
-def create_report(
-    request: CreateReportRequest,
-    idempotency_key: Annotated[IdempotencyKey | None, Header(alias="idempotency-key")] = None,
-) -> Response[ReportAcceptedResponse]:
-    """A module reports a piece of content; one case per target, one vote per case."""
-    caller = caller_from_event(router.current_event.raw_event).require("module")
+@router.post("/v1/reports", status_code=202, summary="Report content", tags=["reports"])
+@allow("module")
+@refuses(409, 429)
+def create_report(request: CreateReportRequest, idempotency_key: IdempotencyKeyHeader = None) -> ReportAcceptedResponse:
+    """A module reports a piece of content; one case per target, one vote per case (202: the report joined
+    or opened a case)."""
+    caller = current_caller()
     cmd = _command(caller.sub, request)
     check_report(cmd)
     deps = api_deps()
 
-    def work() -> dict[str, Any]:
+    def work() -> ReportAcceptedResponse:
         accepted = submit_report(cmd, store=deps.store, policies=deps.policies, workflow=deps.workflow,
                                  clock=deps.clock, new_id=deps.new_id, limits=deps.limits)
         logger.set_correlation_id(accepted.case_id)
         metrics.add_metric(name="ReportsReceived", unit=MetricUnit.Count, value=1)
         if not accepted.aggregated:
             metrics.add_metric(name="CasesOpened", unit=MetricUnit.Count, value=1)
-        return ReportAcceptedResponse(**asdict(accepted)).model_dump(mode="json")
+        return ReportAcceptedResponse(**asdict(accepted))
 
-    body = (idempotency.once(deps.idempotency_table, caller.sub, idempotency_key, request.model_dump(mode="json"),
-                             work, router.lambda_context) if idempotency_key else work())
-    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=body)
+    return deps.intake_once(caller.sub, idempotency_key, request.model_dump(mode="json"), work, router.lambda_context)
 
 
 @router.get("/v1/reports/<report_id>", summary="Status and decision of a report", tags=["reports"])
+@allow("module", "ops")
+@refuses(404)
 def read_report(report_id: Annotated[str, Path(max_length=64)]) -> ReportView:
     """The report's case status and, once decided, its decision."""
-    caller = caller_from_event(router.current_event.raw_event).require("module", "ops")
+    caller = current_caller()
     status = get_report(report_id, caller.sub, "ops" in caller.groups, store=api_deps().store)
     return report_view(status.report, status.case)

@@ -1,0 +1,129 @@
+"""The voting state machine's contract: what each lifecycle step returns (voting.asl.json reads it).
+
+A step's output replaces the execution's state (`ResultPath: "$"`), so each model carries
+exactly what the next state reads; `next` is the field the Choice states branch on.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from quorum_common.vocabulary import Decision, Module
+from quorum_common.worker import Result
+
+
+class Decide(Result):
+    """Settled (or decided with its effects maybe missing): go to the Decide step."""
+
+    case_id: str
+    module: Module
+    next: Literal["decide"] = "decide"
+
+
+class AwaitResolution(Result):
+    """Escalated: wait for ops' resolution."""
+
+    case_id: str
+    module: Module
+    next: Literal["await_resolution"] = "await_resolution"
+
+
+class AwaitVotes(Result):
+    """A round is open: wait `window_seconds` for its votes."""
+
+    case_id: str
+    module: Module
+    round: int
+    window_seconds: int
+    invited: int = 0
+    next: Literal["await"] = "await"
+
+
+class Brief(BaseModel):
+    """The masked content the reviewers' inbox shows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str | None
+    image_urls: list[str]
+
+
+class DrawRound(Result):
+    """A round needs reviewers: what DrawPanel needs (seats, exclusions, tags) and the round's brief."""
+
+    case_id: str
+    module: Module
+    round: int
+    seats_needed: int
+    exclude: list[str]
+    tags: list[str]
+    reason: str
+    content: Brief
+    deadline: str  # ISO 8601, fixed before the draw so the inbox, the seats and the timeout share it
+    next: Literal["draw", "substitute"]
+
+
+class Escalate(Result):
+    """No decision can be reached by votes: hand the case to ops."""
+
+    case_id: str
+    escalation: str
+    next: Literal["escalate"] = "escalate"
+
+
+LoadedCase = Decide | AwaitResolution | AwaitVotes | DrawRound
+OpenedRound = AwaitVotes | Decide | Escalate
+ClosedRound = DrawRound | Decide | Escalate
+
+
+class EscalationState(BaseModel):
+    """The Escalate step's input: the whole state, whichever step failed or found no majority."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    case_id: str
+    escalation: str | None = None
+    error: dict[str, object] | None = None  # a caught error: the case is escalated for it
+
+    @property
+    def reason(self) -> str:
+        return "error" if self.error else self.escalation or "unknown"
+
+
+class Escalated(Result):
+    case_id: str
+    module: Module
+    escalation: str
+
+
+class Waiting(Result):
+    """A callback token is parked on the case."""
+
+    case_id: str
+    waiting: Literal["votes", "resolution"]
+
+
+class CastVoteRecord(BaseModel):
+    reviewer_id: str
+    verdict: Decision
+
+
+class Decided(Result):
+    """What the reward and reviewer steps need: the votes, who was invited, and the no-shows."""
+
+    case_id: str
+    module: Module
+    target_id: str
+    decision: Decision
+    decided_at: str  # ISO 8601
+    votes: list[CastVoteRecord]
+    invited: list[str]
+    no_shows: list[str]
+    cancelled: list[str]
+
+
+class SweepReport(Result):
+    checked: int
+    restarted: list[str]
