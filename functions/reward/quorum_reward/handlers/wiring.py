@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
 from quorum_common.dynamo import Table
-from quorum_common.idempotency import Idempotent
 from quorum_common.settings import EnvSettings, load_settings
 from quorum_common.vocabulary import utc_now
 from quorum_reward.adapters.ledger_repo import DynamoLedgerRepository
 from quorum_reward.adapters.mall_repo import DynamoMallRepository
 from quorum_reward.adapters.rules_repo import DynamoRuleRepository
 from quorum_reward.domain.mall import Redemption
-from quorum_reward.service import mall
-from quorum_reward.service.mall import Redeem
 from quorum_reward.service.ports import LedgerRepository, MallRepository, RuleRepository
 
+if TYPE_CHECKING:
+    from quorum_reward.service.mall import Redeem
+
 REDEMPTION_KEY_PREFIX = "quorum-reward.redemption"
-Redeemer = Callable[[Redeem, Any], Redemption]
+Redeemer = Callable[["Redeem", Any], Redemption]
 
 
 class RewardSettings(EnvSettings):
@@ -57,6 +57,10 @@ def mall_repo() -> MallRepository:
 @cache
 def redeemer() -> Redeemer:
     """`service.mall.redeem` at most once per (user, Idempotency-Key) and body within a day."""
+    # Imported here: the worker shares this module and must not load Powertools' HTTP modules.
+    from quorum_common.idempotency import Idempotent
+    from quorum_reward.service import mall
+
     once = Idempotent(load_settings(RewardApiSettings).idempotency_table, REDEMPTION_KEY_PREFIX, Redemption)
 
     def redeem(command: Redeem, lambda_context: Any = None) -> Redemption:
