@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 # job name (the schedule's Input) -> (capability in Cloud Map, worker action)
@@ -17,7 +18,9 @@ class UnknownJob(Exception):
 
 
 class Rpc(Protocol):
-    def call(self, service: str, action: str, payload: dict[str, Any], **kwargs: Any) -> Any: ...
+    """What a job needs of `quorum_common.rpc.RpcClient`: run an action on a capability, get its result."""
+
+    def call(self, service: str, action: str, payload: Mapping[str, Any] | None = None) -> Any: ...
 
 
 MAX_BATCHES = 1000  # a runaway cursor must not keep the scheduler busy forever
@@ -32,7 +35,8 @@ def run_job(job: str, rpc: Rpc) -> dict[str, Any]:
     if job not in JOBS:
         raise UnknownJob(f"unknown job {job!r}; known: {', '.join(sorted(JOBS))}")
     service, action = JOBS[job]
-    batches, payload = [], {}
+    batches: list[Any] = []
+    payload: dict[str, Any] = {}
     for _ in range(MAX_BATCHES):
         result = rpc.call(service, action, payload)
         batches.append(result)

@@ -277,10 +277,12 @@ class Table:
                         **_names(names), **old}}
 
     def update_op(self, key: Mapping[str, Any], expression: str, values: Mapping[str, Any] | None = None,
-                  names: Mapping[str, str] | None = None, condition: str | None = None) -> dict[str, Any]:
+                  names: Mapping[str, str] | None = None, condition: str | None = None, *,
+                  return_old: bool = False) -> dict[str, Any]:
         """An Update of a transaction."""
+        old = {"ReturnValuesOnConditionCheckFailure": "ALL_OLD"} if return_old else {}
         return {"Update": {"TableName": self.name, "Key": to_item(key), "UpdateExpression": expression,
-                           **_condition(condition), **_values(values), **_names(names)}}
+                           **_condition(condition), **_values(values), **_names(names), **old}}
 
     def delete_op(self, key: Mapping[str, Any], condition: str | None = None, values: Mapping[str, Any] | None = None,
                   names: Mapping[str, str] | None = None) -> dict[str, Any]:

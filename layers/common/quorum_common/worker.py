@@ -54,9 +54,10 @@ def error_details(exc: ValidationError) -> list[dict[str, str]]:
 class Worker:
     """The actions of one capability's worker function."""
 
-    def __init__(self, name: str, logger: Any = None):
+    def __init__(self, name: str, logger: Any = None, *, invalid_code: str = "invalid_event"):
         self.name = name
         self.logger = logger
+        self.invalid_code = invalid_code  # the code of `InvalidInput` when an event fails its model
         self._actions: dict[str, tuple[type[Task], Action]] = {}
 
     def action(self, func: Callable[[Any, Any], BaseModel]) -> Callable[[Any, Any], BaseModel]:
@@ -89,7 +90,7 @@ class Worker:
             parsed: Task = self.inputs.validate_python(event)
             return parsed
         except ValidationError as exc:
-            raise InvalidInput(f"Invalid {action} event for the {self.name} worker.", code="invalid_event",
+            raise InvalidInput(f"Invalid {action} event for the {self.name} worker.", code=self.invalid_code,
                                details=error_details(exc)) from exc
 
     def dispatch(self, event: Any, context: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from quorum_common.vocabulary import Module
 from quorum_reward.domain.errors import (
     AlreadyGranted,
     DailyTotalMoved,
@@ -22,10 +23,10 @@ from quorum_reward.domain.errors import (
     PriceChanged,
     WriteConflict,
 )
-from quorum_reward.domain.grants import Grant
+from quorum_reward.domain.grants import Grant, fits_under_cap
 from quorum_reward.domain.ledger import LedgerEntry, can_debit, grant_entry
 from quorum_reward.domain.mall import ItemSpec, MallItem, Redemption
-from quorum_reward.domain.rules import Module, ModuleRule, RewardRule
+from quorum_reward.domain.rules import ModuleRule, RewardRule
 
 
 class FakeClock:
@@ -90,7 +91,7 @@ class FakeRewardStore:
         if marker in self.markers:
             raise AlreadyGranted(self.markers[marker])
         day_key = (grant.reviewer_id, grant.day, grant.module)
-        if grant.points and self.day_totals.get(day_key, 0) > daily_cap - grant.points:
+        if grant.points and not fits_under_cap(self.day_totals.get(day_key, 0), grant.points, daily_cap):
             raise DailyTotalMoved()
         self.markers[marker] = grant.points
         self._append(grant_entry(grant))

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from reward_fakes import FakeClock, FakeRewardStore
 
-from quorum_reward.domain.grants import Vote, capped_points, unique_voters, utc_day, vote_points
+from quorum_common.vocabulary import utc_day
+from quorum_reward.domain.grants import Vote, capped_points, unique_voters, vote_points
 from quorum_reward.domain.rules import DEFAULT_RULE, RewardRule
 from quorum_reward.service.grants import GrantRewards, grant_rewards
 

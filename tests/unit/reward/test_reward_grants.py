@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reward_fakes import FakeClock, FakeRewardStore
 
-from quorum_reward.domain.errors import TransientError, UnknownModule
+from quorum_common.errors import TransientError
+from quorum_common.vocabulary import UnknownModule
 from quorum_reward.domain.grants import Vote
 from quorum_reward.domain.rules import RewardRule
 from quorum_reward.service.grants import MAX_ATTEMPTS, GrantRewards, grant_rewards

@@ -7,18 +7,14 @@ from datetime import UTC, datetime
 import pytest
 from reward_fakes import FakeClock, FakeRewardStore
 
-from quorum_reward.domain.errors import (
-    IdempotencyKeyReused,
-    InsufficientPoints,
-    InsufficientStock,
-    ItemNotFound,
-    TransientError,
-    UnknownModule,
-)
+from quorum_common.errors import TransientError
+from quorum_common.idempotency import IdempotencyKeyReused
+from quorum_common.vocabulary import MODULES, UnknownModule
+from quorum_reward.domain.errors import InsufficientPoints, InsufficientStock, ItemNotFound
 from quorum_reward.domain.grants import Vote, build_grant
 from quorum_reward.domain.ledger import grant_entry
 from quorum_reward.domain.mall import ItemSpec, MallItem, default_mall_items
-from quorum_reward.domain.rules import DEFAULT_RULE, MODULES, RewardRule
+from quorum_reward.domain.rules import DEFAULT_RULE, RewardRule
 from quorum_reward.service import mall
 from quorum_reward.service.mall import Redeem
 from quorum_reward.service.rules import list_rules, put_rule

@@ -2,49 +2,42 @@
 
 Keys: balance `USER#<id> / BALANCE`; entry `USER#<id> / ENTRY#<time>#<entry id>` (newest last);
 daily total `USER#<id> / DAY#<yyyy-mm-dd>#<module>`; grant marker `GRANT#<case> / REVIEWER#<id>`.
-A grant writes all four in one transaction, so a marker exists exactly when its entry does.
+A grant writes all four in one transaction, so a marker exists exactly when its entry does; every
+entry moves the balance by its own points in the same transaction, so the balance is their sum.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from quorum_reward.adapters.attributes import av, fields, item
-from quorum_reward.adapters.dynamo import Cancelled, Table
+from quorum_common.dynamo import Table, TransactionCancelled
+from quorum_common.vocabulary import Module
 from quorum_reward.domain.errors import AlreadyGranted, DailyTotalMoved, WriteConflict
-from quorum_reward.domain.grants import Grant
-from quorum_reward.domain.ledger import LedgerEntry, grant_entry
-from quorum_reward.domain.rules import Module
+from quorum_reward.domain.grants import Grant, highest_total_for
+from quorum_reward.domain.ledger import LedgerEntry, debit_floor, grant_entry
 
 BALANCE_SK = "BALANCE"
 MARKER, ENTRY, BALANCE, DAY = range(4)  # operation order of a grant transaction
+NEW = "attribute_not_exists(pk)"
 
 
 def user_pk(user_id: str) -> str:
     return f"USER#{user_id}"
 
 
-def entry_sk(entry: LedgerEntry) -> str:
-    return f"ENTRY#{entry.created_at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{entry.entry_id}"
+def entry_ops(table: Table, entry: LedgerEntry) -> list[dict[str, Any]]:
+    """The two operations of every ledger entry: put it, and move the balance by its points.
 
-
-def entry_item(entry: LedgerEntry) -> dict[str, Any]:
-    """The stored form of a ledger entry."""
-    return item(pk=user_pk(entry.user_id), sk=entry_sk(entry),
-                **entry.model_dump(exclude={"created_at"}), created_at=entry.created_at.isoformat())
-
-
-def entry_put(entry: LedgerEntry) -> dict[str, Any]:
-    """The transaction operation that writes a new ledger entry."""
-    return {"Put": {"Item": entry_item(entry), "ConditionExpression": "attribute_not_exists(pk)"}}
-
-
-def balance_credit(user_id: str, points: int, now: datetime) -> dict[str, Any]:
-    """The balance update of a credit (no condition: a credit never takes a balance below zero)."""
-    return {"Update": {"Key": {"pk": av(user_pk(user_id)), "sk": av(BALANCE_SK)},
-                       "UpdateExpression": "ADD balance :p SET updated_at = :now",
-                       "ExpressionAttributeValues": {":p": av(points), ":now": av(now.isoformat())}}}
+    A debit (points < 0) is refused unless the balance is at least the domain's `debit_floor`.
+    """
+    sk = f"ENTRY#{entry.created_at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{entry.entry_id}"
+    put = table.put_op({"pk": user_pk(entry.user_id), "sk": sk, **entry.model_dump(mode="json")}, NEW)
+    debit = entry.points < 0
+    values = {":p": entry.points, ":now": entry.created_at.isoformat(),
+              **({":floor": debit_floor(-entry.points)} if debit else {})}
+    move = table.update_op({"pk": user_pk(entry.user_id), "sk": BALANCE_SK}, "ADD balance :p SET updated_at = :now",
+                           values, condition="balance >= :floor" if debit else None)
+    return [put, move]
 
 
 class DynamoLedgerRepository:
@@ -54,46 +47,43 @@ class DynamoLedgerRepository:
         self.table = table
 
     def granted_on(self, reviewer_id: str, module: Module, day: str) -> int:
-        raw = self.table.get(user_pk(reviewer_id), f"DAY#{day}#{module}")
-        return raw["granted"] if raw else 0
+        found = self.table.get({"pk": user_pk(reviewer_id), "sk": f"DAY#{day}#{module}"})
+        return int(found["granted"]) if found else 0
 
     def record_grant(self, grant: Grant, daily_cap: int) -> None:
-        entry = grant_entry(grant)
-        operations = [self._marker(grant), entry_put(entry),
-                      balance_credit(grant.reviewer_id, grant.points, grant.granted_at)]
+        operations = [self._marker(grant), *entry_ops(self.table, grant_entry(grant))]
         if grant.points:
             operations.append(self._day_total(grant, daily_cap))
         try:
             self.table.transact(operations)
-        except Cancelled as cancelled:
+        except TransactionCancelled as cancelled:
             raise _grant_refusal(cancelled) from cancelled
 
     def balance(self, user_id: str) -> int:
-        raw = self.table.get(user_pk(user_id), BALANCE_SK)
-        return raw["balance"] if raw else 0
+        found = self.table.get({"pk": user_pk(user_id), "sk": BALANCE_SK})
+        return int(found["balance"]) if found else 0
 
     def entries(self, user_id: str, limit: int) -> list[LedgerEntry]:
-        rows = self.table.query(user_pk(user_id), "ENTRY#", limit=limit, newest_first=True)
-        return [LedgerEntry.model_validate(fields(row)) for row in rows]
+        rows = self.table.query("pk = :pk AND begins_with(sk, :entry)", {":pk": user_pk(user_id), ":entry": "ENTRY#"},
+                                limit=limit, newest_first=True)
+        return [LedgerEntry.model_validate(row) for row in rows]
 
     def _marker(self, grant: Grant) -> dict[str, Any]:
-        marker = item(pk=f"GRANT#{grant.case_id}", sk=f"REVIEWER#{grant.reviewer_id}", points=grant.points,
-                      entry_id=grant.entry_id, granted_at=grant.granted_at.isoformat())
-        return {"Put": {"Item": marker, "ConditionExpression": "attribute_not_exists(pk)",
-                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}}
+        marker = {"pk": f"GRANT#{grant.case_id}", "sk": f"REVIEWER#{grant.reviewer_id}", "points": grant.points,
+                  "entry_id": grant.entry_id, "granted_at": grant.granted_at.isoformat()}
+        return self.table.put_op(marker, NEW, return_old=True)
 
     def _day_total(self, grant: Grant, daily_cap: int) -> dict[str, Any]:
         # The total after this grant stays within the cap whatever was added since we read it.
-        key = {"pk": av(user_pk(grant.reviewer_id)), "sk": av(f"DAY#{grant.day}#{grant.module}")}
-        return {"Update": {"Key": key, "UpdateExpression": "ADD granted :p",
-                           "ConditionExpression": "attribute_not_exists(granted) OR granted <= :limit",
-                           "ExpressionAttributeValues": {":p": av(grant.points),
-                                                         ":limit": av(daily_cap - grant.points)}}}
+        key = {"pk": user_pk(grant.reviewer_id), "sk": f"DAY#{grant.day}#{grant.module}"}
+        return self.table.update_op(key, "ADD granted :p", {":p": grant.points,
+                                                            ":limit": highest_total_for(grant.points, daily_cap)},
+                                    condition="attribute_not_exists(granted) OR granted <= :limit")
 
 
-def _grant_refusal(cancelled: Cancelled) -> Exception:
+def _grant_refusal(cancelled: TransactionCancelled) -> Exception:
     if cancelled.failed(MARKER):
-        return AlreadyGranted(points=(cancelled.items[MARKER] or {}).get("points", 0))
-    if len(cancelled.codes) > DAY and cancelled.failed(DAY):
+        return AlreadyGranted(points=int((cancelled.items[MARKER] or {}).get("points", 0)))
+    if cancelled.failed(DAY):
         return DailyTotalMoved()
     return WriteConflict(str(cancelled))

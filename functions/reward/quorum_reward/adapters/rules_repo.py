@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from quorum_reward.adapters.attributes import av
-from quorum_reward.adapters.dynamo import ConditionFailed, Table
-from quorum_reward.domain.rules import Module, ModuleRule, RewardRule
+from quorum_common.dynamo import Item, Table
+from quorum_common.vocabulary import Module
+from quorum_reward.adapters.versioned import save_versioned
+from quorum_reward.domain.rules import ModuleRule, RewardRule
 
 RULES_PK = "RULES"
 FIELDS = ("points_per_vote", "consensus_bonus", "daily_cap")
@@ -20,29 +20,17 @@ class DynamoRuleRepository:
         self.table = table
 
     def stored_rules(self) -> list[ModuleRule]:
-        return [_rule(raw) for raw in self.table.query(RULES_PK)]
+        return [_rule(row) for row in self.table.query("pk = :pk", {":pk": RULES_PK})]
 
     def stored_rule(self, module: Module) -> ModuleRule | None:
-        raw = self.table.get(RULES_PK, module)
-        return _rule(raw) if raw else None
+        row = self.table.get({"pk": RULES_PK, "sk": module})
+        return _rule(row) if row else None
 
     def save_rule(self, module: Module, rule: RewardRule, now: datetime) -> ModuleRule:
-        values = rule.model_dump()
-        changed = " OR ".join(f"#{name} <> :{name}" for name in FIELDS)
-        try:
-            raw = self.table.update(
-                Key=self.table.key(RULES_PK, module),
-                UpdateExpression="SET " + ", ".join(f"#{n} = :{n}" for n in (*FIELDS, "module", "updated_at"))
-                                 + " ADD #version :one",
-                ConditionExpression=f"attribute_not_exists(pk) OR {changed}",
-                ExpressionAttributeNames={f"#{n}": n for n in (*FIELDS, "module", "updated_at", "version")},
-                ExpressionAttributeValues={**{f":{n}": av(v) for n, v in values.items()}, ":module": av(module),
-                                           ":updated_at": av(now.isoformat()), ":one": av(1)})
-        except ConditionFailed as same:  # identical to what is stored: nothing to write
-            raw = same.old
-        return _rule(raw)
+        values = {**rule.model_dump(), "module": module, "updated_at": now.isoformat()}
+        return _rule(save_versioned(self.table, {"pk": RULES_PK, "sk": module}, values, FIELDS))
 
 
-def _rule(raw: dict[str, Any]) -> ModuleRule:
-    return ModuleRule(module=raw["sk"], version=raw["version"], updated_at=raw["updated_at"],
-                      **{name: raw[name] for name in FIELDS})
+def _rule(row: Item) -> ModuleRule:
+    return ModuleRule(module=row["sk"], version=row["version"], updated_at=row["updated_at"],
+                      **{name: row[name] for name in FIELDS})

@@ -9,13 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quorum_common.errors import Conflict, InvalidInput, NotFound, TransientError  # noqa: F401  (shared name)
-
-
-class UnknownModule(InvalidInput):
-    """The module is not one of listing, post, comment, chat, review."""
-
-    code = "unknown_module"
+from quorum_common.errors import Conflict, NotFound
 
 
 class ItemNotFound(NotFound):
@@ -34,19 +28,6 @@ class InsufficientStock(Conflict):
     """The item has fewer units left than the caller asked for."""
 
     code = "insufficient_stock"
-
-
-class IdempotencyKeyReused(InvalidInput):
-    """An `Idempotency-Key` came back with another body."""
-
-    code = "idempotency_key_reused"
-
-
-class RequestInProgress(Conflict):
-    """A request with the same `Idempotency-Key` is still being processed."""
-
-    code = "request_in_progress"
-
 
 
 # ---------------------------------------------------------------- storage signals (not caller mistakes)

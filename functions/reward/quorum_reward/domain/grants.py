@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from quorum_reward.domain.rules import Module, RewardRule
+from quorum_common.vocabulary import Decision, EntityId, Module, as_utc, utc_day
+from quorum_reward.domain.rules import RewardRule
 
-Verdict = Literal["violation", "no_violation"]
-ID_MAX = 128
 GRANT_NAMESPACE = uuid.UUID("6f1c1d3e-5d0b-4f53-9a53-2a8f0c4b7e11")
 
 
@@ -20,8 +18,8 @@ class Vote(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    reviewer_id: str = Field(min_length=1, max_length=ID_MAX)
-    verdict: Verdict
+    reviewer_id: EntityId
+    verdict: Decision
 
 
 class Grant(BaseModel):
@@ -32,8 +30,8 @@ class Grant(BaseModel):
     case_id: str
     module: Module
     reviewer_id: str
-    verdict: Verdict
-    decision: Verdict
+    verdict: Decision
+    decision: Decision
     decided_at: datetime
     day: str
     earned: int = Field(ge=0)
@@ -42,7 +40,7 @@ class Grant(BaseModel):
     granted_at: datetime
 
 
-def vote_points(rule: RewardRule, verdict: Verdict, decision: Verdict) -> int:
+def vote_points(rule: RewardRule, verdict: Decision, decision: Decision) -> int:
     """Points per vote, plus the consensus bonus when the vote matches the decision."""
     return rule.points_per_vote + (rule.consensus_bonus if verdict == decision else 0)
 
@@ -52,14 +50,14 @@ def capped_points(earned: int, granted_today: int, daily_cap: int) -> int:
     return max(0, min(earned, daily_cap - granted_today))
 
 
-def as_utc(moment: datetime) -> datetime:
-    """`moment` in UTC; a naive time is taken to be UTC already."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+def highest_total_for(points: int, daily_cap: int) -> int:
+    """The largest day total `points` may still be added to: the total after it stays within the cap."""
+    return daily_cap - points
 
 
-def utc_day(moment: datetime) -> str:
-    """The UTC calendar day (YYYY-MM-DD) a moment falls on: the unit of the daily cap."""
-    return as_utc(moment).date().isoformat()
+def fits_under_cap(granted_today: int, points: int, daily_cap: int) -> bool:
+    """Whether `points` may be added to a day total of `granted_today` (storage re-checks this at write)."""
+    return granted_today <= highest_total_for(points, daily_cap)
 
 
 def unique_voters(votes: list[Vote]) -> list[Vote]:
@@ -75,7 +73,7 @@ def grant_entry_id(case_id: str, reviewer_id: str) -> str:
     return str(uuid.uuid5(GRANT_NAMESPACE, f"grant\n{case_id}\n{reviewer_id}"))
 
 
-def build_grant(case_id: str, module: Module, decision: Verdict, decided_at: datetime, vote: Vote,
+def build_grant(case_id: str, module: Module, decision: Decision, decided_at: datetime, vote: Vote,
                 rule: RewardRule, granted_today: int, now: datetime) -> Grant:
     """The grant for `vote`, trimmed to what the reviewer's day still allows."""
     earned = vote_points(rule, vote.verdict, decision)

@@ -46,9 +46,14 @@ def redemption_entry(redemption: Redemption) -> LedgerEntry:
                        quantity=redemption.quantity)
 
 
+def debit_floor(points: int) -> int:
+    """The lowest balance a debit of `points` may be taken from: a debit never takes a balance below zero."""
+    return points
+
+
 def can_debit(balance: int, points: int) -> bool:
-    """A debit may never take a balance below zero."""
-    return 0 <= points <= balance
+    """A debit may never take a balance below zero (storage encodes this as `balance >= debit_floor`)."""
+    return points >= 0 and balance >= debit_floor(points)
 
 
 def balance_of(entries: list[LedgerEntry]) -> int:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from quorum_reward.domain.errors import UnknownModule
+from quorum_common.vocabulary import Module
 
-Module = Literal["listing", "post", "comment", "chat", "review"]
-MODULES: tuple[str, ...] = get_args(Module)
 MAX_POINTS = 100_000
 MAX_DAILY_CAP = 10_000_000
 
@@ -38,14 +35,6 @@ class ModuleRule(RewardRule):
     @property
     def is_default(self) -> bool:
         return self.version == 0
-
-
-def check_module(module: str) -> Module:
-    """Return `module` if Quorum knows it, else raise `UnknownModule`."""
-    if module not in MODULES:
-        raise UnknownModule(f"Unknown module; expected one of {', '.join(MODULES)}.",
-                            details=[{"field": "module", "message": "unknown module"}])
-    return module  # type: ignore[return-value]
 
 
 def default_rule(module: Module) -> ModuleRule:

@@ -8,22 +8,11 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from quorum_common.http import create_app
 from quorum_common.observability import observability
-from quorum_reward.handlers import routes_ledger, routes_mall, routes_rules
+from quorum_reward.handlers.routes import ledger, mall, rules
 
 logger, metrics, tracer = observability("reward")
-# Checked before validation (so a wrong role is 403, not 422); each route checks its role again.
-ROLES = {
-    "GET /v1/rewards/me": ("user",),
-    "GET /v1/mall/items": ("user", "ops"),
-    "PUT /v1/mall/items/{item_id}": ("ops",),
-    "POST /v1/mall/redemptions": ("user",),
-    "GET /v1/mall/redemptions": ("user",),
-    "GET /v1/reward-rules": ("ops",),
-    "PUT /v1/reward-rules/{module}": ("ops",),
-}
-app = create_app(logger, roles=ROLES)
-for area in (routes_ledger, routes_mall, routes_rules):
-    app.include_router(area.router)
+app = create_app(logger, ledger.router, mall.router, rules.router)
+ROLES = app.roles  # each route's `@allow` groups by route key (the template test reads it)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -1,4 +1,5 @@
-"""Request and response bodies of the reward API (the public contract, ARCHITECTURE.md §3)."""
+"""Request and response bodies of the reward API (the public contract, ARCHITECTURE.md §3), and the
+worker's input (the `GrantRewards` state of `infra/statemachines/voting.asl.json`)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from quorum_common.worker import Task
 from quorum_reward.domain.ledger import LedgerEntry
 from quorum_reward.domain.mall import ITEM_ID_PATTERN, MAX_COST, MAX_QUANTITY, MAX_STOCK, MallItem, Redemption
 from quorum_reward.domain.rules import MAX_DAILY_CAP, MAX_POINTS, ModuleRule
+from quorum_reward.service.grants import GrantRewards
 
-IDEMPOTENCY_KEY_MAX = 128
+MAX_PAGE = 100
 
 
 class Edge(BaseModel):
@@ -70,3 +73,12 @@ class MyRewardsView(Edge):
 
 class RedemptionsView(Edge):
     redemptions: list[Redemption]
+
+
+class GrantRewardsTask(Task, GrantRewards):
+    """Worker action `grant_rewards`: a decided case and its votes. It answers with `GrantSummary`
+    (`{granted, already_granted}`, each `{reviewer_id, points}`), which the state machine keeps in `$.grants`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    action: Literal["grant_rewards"]

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from quorum_common.dynamo import Table
 from quorum_common.settings import EnvSettings, load_settings
-from quorum_reward.adapters.dynamo import Table
+from quorum_common.vocabulary import utc_now
 from quorum_reward.adapters.ledger_repo import DynamoLedgerRepository
 from quorum_reward.adapters.mall_repo import DynamoMallRepository
 from quorum_reward.adapters.rules_repo import DynamoRuleRepository
-from quorum_reward.handlers.idempotency import IdempotentRedeemer
-from quorum_reward.service import mall
+from quorum_reward.domain.mall import Redemption
+from quorum_reward.service.ports import LedgerRepository, MallRepository, RuleRepository
+
+if TYPE_CHECKING:
+    from quorum_reward.service.mall import Redeem
+
+REDEMPTION_KEY_PREFIX = "quorum-reward.redemption"
+Redeemer = Callable[["Redeem", Any], Redemption]
 
 
 class RewardSettings(EnvSettings):
@@ -26,32 +34,37 @@ class RewardApiSettings(RewardSettings):
     idempotency_table: str = Field(alias="QUORUM_IDEMPOTENCY_TABLE", min_length=3)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 @cache
 def table() -> Table:
     return Table(load_settings(RewardSettings).reward_table)
 
 
 @cache
-def rules() -> DynamoRuleRepository:
+def rules() -> RuleRepository:
     return DynamoRuleRepository(table())
 
 
 @cache
-def ledger() -> DynamoLedgerRepository:
+def ledger() -> LedgerRepository:
     return DynamoLedgerRepository(table())
 
 
 @cache
-def mall_repo() -> DynamoMallRepository:
+def mall_repo() -> MallRepository:
     return DynamoMallRepository(table())
 
 
 @cache
-def redeemer() -> IdempotentRedeemer:
-    """`service.mall.redeem` behind Powertools Idempotency (used when an Idempotency-Key is sent)."""
-    return IdempotentRedeemer(load_settings(RewardApiSettings).idempotency_table,
-                              lambda command: mall.redeem(command, mall_repo(), utcnow))
+def redeemer() -> Redeemer:
+    """`service.mall.redeem` at most once per (user, Idempotency-Key) and body within a day."""
+    # Imported here: the worker shares this module and must not load Powertools' HTTP modules.
+    from quorum_common.idempotency import Idempotent
+    from quorum_reward.service import mall
+
+    once = Idempotent(load_settings(RewardApiSettings).idempotency_table, REDEMPTION_KEY_PREFIX, Redemption)
+
+    def redeem(command: Redeem, lambda_context: Any = None) -> Redemption:
+        body = command.model_dump(include={"item_id", "quantity"})
+        return once(command.user_id, command.idempotency_key, body,
+                    lambda: mall.redeem(command, mall_repo(), utc_now), lambda_context)
+    return redeem

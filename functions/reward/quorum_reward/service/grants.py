@@ -7,9 +7,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from quorum_reward.domain.errors import AlreadyGranted, DailyTotalMoved, TransientError, WriteConflict
-from quorum_reward.domain.grants import ID_MAX, Verdict, Vote, build_grant, unique_voters, utc_day
-from quorum_reward.domain.rules import Module, ModuleRule
+from quorum_common.errors import TransientError
+from quorum_common.vocabulary import Decision, EntityId, Module, utc_day
+from quorum_reward.domain.errors import AlreadyGranted, DailyTotalMoved, WriteConflict
+from quorum_reward.domain.grants import Vote, build_grant, unique_voters
+from quorum_reward.domain.rules import ModuleRule
 from quorum_reward.service.ports import LedgerRepository, RuleRepository
 from quorum_reward.service.rules import rule_in_force
 
@@ -22,9 +24,9 @@ class GrantRewards(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")  # an internal event: tolerate new fields
 
-    case_id: str = Field(min_length=1, max_length=ID_MAX)
+    case_id: EntityId
     module: Module
-    decision: Verdict
+    decision: Decision
     decided_at: datetime
     votes: list[Vote] = Field(max_length=MAX_VOTES)
 

@@ -7,7 +7,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from quorum_reward.domain.errors import DuplicateRedemption, IdempotencyKeyReused, ItemNotFound, PriceChanged, TransientError, WriteConflict
+from quorum_common.errors import TransientError
+from quorum_common.idempotency import IdempotencyKeyReused
+from quorum_reward.domain.errors import DuplicateRedemption, ItemNotFound, PriceChanged, WriteConflict
 from quorum_reward.domain.ledger import redemption_entry
 from quorum_reward.domain.mall import ITEM_ID_PATTERN, MAX_QUANTITY, ItemSpec, MallItem, Redemption, price, redemption_id_for, same_request
 from quorum_reward.service.ports import MallRepository

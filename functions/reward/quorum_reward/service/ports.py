@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from quorum_common.vocabulary import Module
 from quorum_reward.domain.grants import Grant
 from quorum_reward.domain.ledger import LedgerEntry
 from quorum_reward.domain.mall import ItemSpec, MallItem, Redemption
-from quorum_reward.domain.rules import Module, ModuleRule, RewardRule
+from quorum_reward.domain.rules import ModuleRule, RewardRule
 
 
 class RuleRepository(Protocol):

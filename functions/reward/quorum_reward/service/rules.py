@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from quorum_reward.domain.rules import MODULES, ModuleRule, RewardRule, check_module, rule_or_default
+from quorum_common.vocabulary import MODULES, check_module
+from quorum_reward.domain.rules import ModuleRule, RewardRule, rule_or_default
 from quorum_reward.service.ports import RuleRepository
 
 
 def list_rules(rules: RuleRepository) -> list[ModuleRule]:
     """The rule in force for every module, defaults filled in where ops stored none."""
     stored = {rule.module: rule for rule in rules.stored_rules()}
-    return [rule_or_default(module, stored.get(module)) for module in MODULES]  # type: ignore[arg-type]
+    return [rule_or_default(module, stored.get(module)) for module in MODULES]
 
 
 def put_rule(module: str, rule: RewardRule, rules: RuleRepository, now: datetime) -> ModuleRule:

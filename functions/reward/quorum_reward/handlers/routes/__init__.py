@@ -1,0 +1,1 @@
+"""The reward API's routes, one `QuorumRouter` per area: ledger, mall, rules."""
