@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quorum_report.service import lifecycle
+from quorum_report.service import closing, lifecycle
 from quorum_report.service.steps import EscalationState
 
 
@@ -34,12 +34,12 @@ def close_round(*args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def escalate(state: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    return _json(lifecycle.escalate(EscalationState.model_validate(state), **kwargs))
+    return _json(closing.escalate(EscalationState.model_validate(state), **kwargs))
 
 
 def await_resolution(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    return _json(lifecycle.await_resolution(*args, **kwargs))
+    return _json(closing.await_resolution(*args, **kwargs))
 
 
 def decide(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    return _json(lifecycle.decide(*args, **kwargs))
+    return _json(closing.decide(*args, **kwargs))

@@ -24,7 +24,7 @@ from quorum_report.handlers.schemas import (
     SweepTask,
 )
 from quorum_report.handlers.wiring import logger, metrics, tracer, worker_deps
-from quorum_report.service import lifecycle, steps
+from quorum_report.service import closing, lifecycle, steps
 from quorum_report.service.sweeper import Sweep, sweep_stuck_cases
 
 worker = Worker("report", logger)
@@ -65,7 +65,7 @@ def close_round(task: CloseRoundTask, context: Any) -> steps.ClosedRound:
 @worker.action
 def escalate(task: EscalateTask, context: Any) -> steps.Escalated:
     deps = worker_deps()
-    state = lifecycle.escalate(task.state, store=deps.store, notifier=deps.notifier, reviewers=deps.reviewers,
+    state = closing.escalate(task.state, store=deps.store, notifier=deps.notifier, reviewers=deps.reviewers,
                                clock=deps.clock)
     metrics.add_metric(name="CasesEscalated", unit=MetricUnit.Count, value=1)
     return state
@@ -73,13 +73,13 @@ def escalate(task: EscalateTask, context: Any) -> steps.Escalated:
 
 @worker.action
 def await_resolution(task: AwaitResolutionTask, context: Any) -> steps.Waiting:
-    return lifecycle.await_resolution(task.case_id, task.token, store=worker_deps().store)
+    return closing.await_resolution(task.case_id, task.token, store=worker_deps().store)
 
 
 @worker.action
 def decide(task: DecideTask, context: Any) -> steps.Decided:
     deps = worker_deps()
-    state = lifecycle.decide(task.case_id, store=deps.store, notifier=deps.notifier, reviewers=deps.reviewers,
+    state = closing.decide(task.case_id, store=deps.store, notifier=deps.notifier, reviewers=deps.reviewers,
                              clock=deps.clock)
     metrics.add_metric(name="CasesDecided", unit=MetricUnit.Count, value=1)
     return state

@@ -1,4 +1,5 @@
-"""The voting lifecycle's steps, one per state-machine task (infra/statemachines/voting.asl.json).
+"""The voting lifecycle's round steps, one per state-machine task (infra/statemachines/voting.asl.json);
+the closing steps (escalate, await_resolution, decide) are in `closing.py`.
 
 Each step takes the case id (and the round it acts on), reads the case, makes one guarded
 change and returns the state the next step needs. Each is safe to retry: the store's
@@ -14,8 +15,8 @@ from typing import Literal
 from quorum_common.errors import NotFound
 from quorum_common.vocabulary import Decision
 from quorum_report.domain.case import Case, Seat, SettledBy, TimelineEntry
-from quorum_report.domain.errors import CaseNotSettled, CaseSettled, CaseStateChanged
-from quorum_report.domain.events import CaseDecided, CaseEscalated, ReviewerInvited
+from quorum_report.domain.errors import CaseSettled, CaseStateChanged
+from quorum_report.domain.events import ReviewerInvited
 from quorum_report.domain.masking import mask_text
 from quorum_report.domain.rules import RoundPlan, excluded_reviewers, missing_seats, plan_after_round, plan_for_empty_draw
 from quorum_report.service.ports import Clock, LifecycleStore, Notifier, NotSettled, ReviewerDirectory
@@ -23,14 +24,10 @@ from quorum_report.service.steps import (
     AwaitResolution,
     AwaitVotes,
     Brief,
-    CastVoteRecord,
     ClosedRound,
     Decide,
-    Decided,
     DrawRound,
     Escalate,
-    Escalated,
-    EscalationState,
     LoadedCase,
     OpenedRound,
     Waiting,
@@ -39,7 +36,7 @@ from quorum_report.service.steps import (
 BRIEF_TEXT_LIMIT = 4000  # what the reviewer service's inbox stores
 
 
-def _case(store: LifecycleStore, case_id: str) -> Case:
+def case_or_404(store: LifecycleStore, case_id: str) -> Case:
     case = store.get_case(case_id)
     if case is None:
         raise NotFound(f"No case {case_id}.", code="case_not_found")
@@ -69,7 +66,7 @@ def load_case(case_id: str, *, store: LifecycleStore, clock: Clock) -> LoadedCas
     `next` is `draw` (a round needs seats), `await` (a round is open: wait out what is left of
     it), `decide` (settled, or decided but its effects may be missing) or `await_resolution`.
     """
-    case = _case(store, case_id)
+    case = case_or_404(store, case_id)
     now = clock()
     if case.status == "decided" or case.settled:
         return Decide(case_id=case_id, module=case.module)
@@ -86,7 +83,7 @@ def load_case(case_id: str, *, store: LifecycleStore, clock: Clock) -> LoadedCas
 def open_round(case_id: str, round_: int, reviewer_ids: list[str], *, store: LifecycleStore,
                notifier: Notifier, clock: Clock, deadline: datetime | None = None) -> OpenedRound:
     """Seat the drawn reviewers, invite them, and start the window (or plan around an empty draw)."""
-    case = _case(store, case_id)
+    case = case_or_404(store, case_id)
     now = clock()
     drawn = _eligible(case, reviewer_ids)
     if not drawn:
@@ -128,7 +125,7 @@ def close_round(case_id: str, round_: int, *, store: LifecycleStore, reviewers: 
     now = clock()
     for reviewer_id in store.end_seats(case_id, "expired", now, round_=round_):
         reviewers.release_seat(case_id, reviewer_id, "expired")
-    case = _case(store, case_id)
+    case = case_or_404(store, case_id)
     if case.settled:
         return Decide(case_id=case_id, module=case.module)
     if case.status != "voting":
@@ -154,7 +151,7 @@ def _substitute(case: Case, round_: int, plan: RoundPlan, store: LifecycleStore,
         store.advance_round(case.case_id, round_, entry)
     except CaseSettled:
         return Decide(case_id=case.case_id, module=case.module)
-    return _draw_state(_case(store, case.case_id), round_ + 1, now, "substitute")
+    return _draw_state(case_or_404(store, case.case_id), round_ + 1, now, "substitute")
 
 
 def _settle(case: Case, decision: Decision, reason: str | None, store: LifecycleStore, now: datetime) -> Decide:
@@ -162,76 +159,6 @@ def _settle(case: Case, decision: Decision, reason: str | None, store: Lifecycle
     try:
         store.settle(case.case_id, decision, by=by, at=now)
     except NotSettled:
-        if not _case(store, case.case_id).settled:
+        if not case_or_404(store, case.case_id).settled:
             raise CaseStateChanged(f"Case {case.case_id} could not be settled.") from None
     return Decide(case_id=case.case_id, module=case.module)
-
-
-def escalate(state: EscalationState, *, store: LifecycleStore, notifier: Notifier, reviewers: ReviewerDirectory,
-             clock: Clock) -> Escalated:
-    """Hand the case to ops: status escalated, open seats cancelled, one alert."""
-    case_id, reason = state.case_id, state.reason
-    now = clock()
-    case = store.escalate(case_id, reason, now)
-    for reviewer_id in store.end_seats(case_id, "cancelled", now):
-        reviewers.release_seat(case_id, reviewer_id, "expired")
-    notifier.case_escalated(CaseEscalated(
-        case_id=case_id, module=case.module, target_id=case.target.id, reason=reason, escalated_at=now,
-        votes_for_violation=case.tally.violation, votes_for_no_violation=case.tally.no_violation))
-    return Escalated(case_id=case_id, module=case.module, escalation=reason)
-
-
-def await_resolution(case_id: str, token: str, *, store: LifecycleStore) -> Waiting:
-    """Park the ops callback token; raises `CaseSettled` if ops already resolved the case."""
-    store.store_token(case_id, token, status="escalated", round_=None)
-    return Waiting(case_id=case_id, waiting="resolution")
-
-
-def decide(case_id: str, *, store: LifecycleStore, notifier: Notifier, reviewers: ReviewerDirectory,
-           clock: Clock) -> Decided:
-    """Close the case with its settled decision, release open seats, tell the modules."""
-    case = _case(store, case_id)
-    decision = case.decision if case.status == "decided" else case.settled
-    if decision is None:
-        raise CaseNotSettled(f"Case {case_id} has no decision to apply.")
-    now = clock()
-    case = store.close_case(case_id, decision, now)
-    for reviewer_id in store.end_seats(case_id, "cancelled", now):
-        reviewers.release_seat(case_id, reviewer_id, "expired")
-    notifier.case_decided(decided_event(case))
-    return decision_state(case, store.list_seats(case_id))
-
-
-def decided_event(case: Case) -> CaseDecided:
-    """The `CaseDecided` message of a closed case."""
-    return CaseDecided(case_id=case.case_id, module=case.module, target_id=case.target.id,
-                       decision=_decision(case), decided_at=_decided_at(case),
-                       votes_for_violation=case.tally.violation, votes_for_no_violation=case.tally.no_violation)
-
-
-def decision_state(case: Case, seats: list[Seat]) -> Decided:
-    """What the reward and reviewer steps need: the votes, and who was invited and the no-shows.
-
-    `invited` lists the seats that ran their course (voted or expired): a seat the decision cut
-    short (`cancelled`) was no chance missed, so it must not count as a no-show.
-    """
-    ran = [s for s in seats if s.status in {"voted", "expired"}]
-    return Decided(case_id=case.case_id, module=case.module, target_id=case.target.id, decision=_decision(case),
-                   decided_at=_decided_at(case).isoformat(),
-                   votes=[CastVoteRecord(reviewer_id=s.reviewer_id, verdict=s.verdict)
-                          for s in ran if s.status == "voted" and s.verdict],
-                   invited=sorted(s.reviewer_id for s in ran),
-                   no_shows=sorted(s.reviewer_id for s in ran if s.status == "expired"),
-                   cancelled=sorted(s.reviewer_id for s in seats if s.status == "cancelled"))
-
-
-def _decision(case: Case) -> Decision:
-    if case.decision is None:
-        raise CaseNotSettled(f"Case {case.case_id} is not decided.")
-    return case.decision
-
-
-def _decided_at(case: Case) -> datetime:
-    if case.decided_at is None:
-        raise CaseNotSettled(f"Case {case.case_id} has no decision time.")
-    return case.decided_at
