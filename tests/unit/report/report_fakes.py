@@ -71,6 +71,9 @@ class FakeStore:
     def list_seats(self, case_id: str) -> list[Seat]:
         return [s for (c, _), s in self.seats.items() if c == case_id]
 
+    def list_reports(self, case_id: str) -> list[Report]:
+        return sorted((r for r in self.reports.values() if r.case_id == case_id), key=lambda r: r.created_at)
+
     def get_lock(self, module: str, target_id: str) -> TargetLock | None:
         case_id = self.locks.get((module, target_id))
         return TargetLock(module=module, target_id=target_id, case_id=case_id) if case_id else None
@@ -172,7 +175,7 @@ class FakeStore:
             ended = []
             for seat in self.list_seats(case_id):
                 if seat.status == "invited" and (round_ is None or seat.round == round_):
-                    self.seats[(case_id, seat.reviewer_id)] = seat.model_copy(update={"status": status})
+                    self.seats[(case_id, seat.reviewer_id)] = seat.model_copy(update={"status": status, "ended_at": at})
                     ended.append(seat.reviewer_id)
             return ended
 

@@ -98,7 +98,7 @@ def seat_item(seat: Seat) -> dict[str, Any]:
 def seat_from(row: dict[str, Any]) -> Seat:
     return Seat(case_id=row["case_id"], reviewer_id=row["reviewer_id"], round=row["round"], status=row["status"],
                 deadline=row["deadline"], invited_at=row["invited_at"], verdict=row.get("verdict"),
-                comment=row.get("comment"), voted_at=row.get("voted_at"))
+                comment=row.get("comment"), voted_at=row.get("voted_at"), ended_at=row.get("ended_at"))
 
 
 # ---------------------------------------------------------------- report and lock

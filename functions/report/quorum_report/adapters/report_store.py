@@ -60,6 +60,11 @@ class DynamoReportStore:
         rows = self.table.query("pk = :pk AND begins_with(sk, :seat)", {":pk": f"CASE#{case_id}", ":seat": "SEAT#"})
         return [it.seat_from(row) for row in rows]
 
+    def list_reports(self, case_id: str) -> list[Report]:
+        """A case's reports, oldest first (gsi1: REPORTS#<case>, by creation time)."""
+        return [it.report_from(row) for row in self.table.query("gsi1pk = :pk", {":pk": f"REPORTS#{case_id}"},
+                                                                 index="gsi1")]
+
     def get_lock(self, module: str, target_id: str) -> TargetLock | None:
         row = self.table.get(it.lock_key(module, target_id))
         return it.lock_from(row) if row else None

@@ -130,6 +130,7 @@ class Seat(BaseModel):
     verdict: Verdict | None = None
     comment: str | None = None
     voted_at: datetime | None = None
+    ended_at: datetime | None = None  # when the seat expired or was cancelled
 
     def accepts_vote(self, round_: int, now: datetime) -> bool:
         """Whether this seat may vote now in round `round_`."""

@@ -13,6 +13,7 @@ from quorum_common.worker import Task
 from quorum_report.domain.case import CaseStatus, Decision, Verdict
 from quorum_report.domain.policy import Policy
 from quorum_report.service.steps import EscalationState
+from quorum_report.service.timeline import TimelineEvent
 from quorum_report.service.views import CaseSummary
 
 Id = EntityId  # one id rule for every capability
@@ -88,6 +89,13 @@ class ResolutionResponse(BaseModel):
 
 class PoliciesResponse(BaseModel):
     policies: list[Policy]
+
+
+class CaseTimelineResponse(BaseModel):
+    """Every event of a case, oldest first."""
+
+    case_id: str
+    events: list[TimelineEvent]
 
 
 class CaseListResponse(BaseModel):

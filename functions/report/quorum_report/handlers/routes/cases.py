@@ -10,9 +10,17 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from quorum_common.http import QuorumRouter, allow, current_caller, refuses
 from quorum_report.domain.case import CaseStatus
-from quorum_report.handlers.schemas import CaseListResponse, CastVoteRequest, ResolutionRequest, ResolutionResponse, VoteResponse
+from quorum_report.handlers.schemas import (
+    CaseListResponse,
+    CaseTimelineResponse,
+    CastVoteRequest,
+    ResolutionRequest,
+    ResolutionResponse,
+    VoteResponse,
+)
 from quorum_report.handlers.wiring import api_deps, logger, metrics
 from quorum_report.service.cases import ResolveCase, Viewer, list_cases, resolve_case, view_case
+from quorum_report.service.timeline import case_timeline
 from quorum_report.service.views import OpsCaseView, ReviewerCaseView, summary
 from quorum_report.service.voting import CastVote, cast_vote
 
@@ -65,3 +73,11 @@ def post_resolution(case_id: CaseIdPath, resolution: ResolutionRequest) -> Resol
                         workflow=deps.workflow, clock=deps.clock)
     return ResolutionResponse(case_id=case_id, decision=done.decision, note=done.note, resolved_by=done.by,
                               resolved_at=done.at)
+
+
+@router.get("/v1/cases/<case_id>/timeline", summary="A case's history, oldest first", tags=["cases"])
+@allow("ops")
+@refuses(404)
+def get_case_timeline(case_id: CaseIdPath) -> CaseTimelineResponse:
+    """Ops: reports, rounds, invitations, votes, expired seats, substitutes, escalation, resolution, decision."""
+    return CaseTimelineResponse(case_id=case_id, events=case_timeline(case_id, store=api_deps().store))

@@ -1,0 +1,65 @@
+"""A case's whole history for ops, in time order: its reports, rounds, seats, votes and decision.
+
+The history is read, not kept twice: the reports and seats are already stored with their times,
+and the case row keeps the lifecycle's own entries (rounds, escalation, decision, restarts).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from quorum_common.errors import NotFound
+from quorum_report.domain.case import Case, Report, Seat, TimelineEntry
+from quorum_report.service.ports import CaseQueries
+
+
+class TimelineEvent(BaseModel):
+    at: datetime
+    event: str
+    detail: dict[str, Any] = {}
+
+
+def _reported(report: Report) -> TimelineEvent:
+    return TimelineEvent(at=report.created_at, event="aggregated" if report.aggregated else "reported",
+                         detail={"report_id": report.report_id, "reporter_id": report.reporter_id,
+                                 "reason": report.reason})
+
+
+def _seat_events(seat: Seat) -> list[TimelineEvent]:
+    who = {"reviewer_id": seat.reviewer_id, "round": seat.round}
+    events = [TimelineEvent(at=seat.invited_at, event="invited", detail={**who, "deadline": seat.deadline.isoformat()})]
+    if seat.voted_at:
+        events.append(TimelineEvent(at=seat.voted_at, event="voted", detail={**who, "verdict": seat.verdict}))
+    if seat.status in ("expired", "cancelled"):
+        event = "seat_expired" if seat.status == "expired" else "seat_cancelled"
+        events.append(TimelineEvent(at=seat.ended_at or seat.deadline, event=event, detail=who))
+    return events
+
+
+def _lifecycle_event(entry: TimelineEntry) -> TimelineEvent | None:
+    if entry.event == "opened":
+        return None  # the first report says it
+    if entry.event == "round_opened" and int(entry.detail.get("round", 1)) > 1:
+        return TimelineEvent(at=entry.at, event="substitutes_drawn", detail=entry.detail)
+    return TimelineEvent(at=entry.at, event=entry.event, detail=entry.detail)
+
+
+def _resolved(case: Case) -> list[TimelineEvent]:
+    if case.resolution is None:
+        return []
+    r = case.resolution
+    return [TimelineEvent(at=r.at, event="resolved", detail={"decision": r.decision, "note": r.note, "by": r.by})]
+
+
+def case_timeline(case_id: str, *, store: CaseQueries) -> list[TimelineEvent]:
+    """Every event of the case, oldest first (events at the same moment keep their causal order)."""
+    case = store.get_case(case_id)
+    if case is None:
+        raise NotFound("No such case.", code="case_not_found")
+    lifecycle = [e for e in map(_lifecycle_event, case.timeline) if e is not None]
+    seats = [event for seat in store.list_seats(case_id) for event in _seat_events(seat)]
+    events = [*map(_reported, store.list_reports(case_id)), *lifecycle, *seats, *_resolved(case)]
+    return sorted(events, key=lambda e: e.at)
