@@ -11,9 +11,10 @@ action that takes the input and returns an output model:
     def handler(event, context):   # under Powertools' Logger, Metrics and Tracer decorators
         return worker.dispatch(event, context)
 
-The inputs form a discriminated union on `action` (`Worker.inputs`). An event naming no known
-action raises `UnknownAction` (a caller's defect); one that fails its model raises `InvalidInput`
-with `details` of `{field, message}`, the HTTP edge's shape. The output is returned as JSON; the
+`action` selects the input model, and only that model validates the event: Task and Result
+models build on first use, so a cold start builds the models of the action it runs, not every
+worker model. An event naming no known action raises `UnknownAction` (a caller's defect); one
+that fails its model raises `InvalidInput` with `details` of `{field, message}`, the HTTP edge's shape. The output is returned as JSON; the
 state machine reads its fields. Errors leave with their class name, which Step Functions matches.
 """
 
@@ -21,10 +22,9 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from functools import cached_property
-from typing import Annotated, Any, Union, get_args, get_type_hints
+from typing import Any, get_args, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from quorum_common.errors import InvalidInput, UnknownAction
 
@@ -34,7 +34,7 @@ Action = Callable[[Any, Any], BaseModel]
 class Task(BaseModel):
     """Base of every worker input: strict about unknown fields, so a contract drift fails loudly."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     action: str  # each input narrows it to its own literal: the union's discriminator
 
@@ -42,7 +42,7 @@ class Task(BaseModel):
 class Result(BaseModel):
     """Base of every worker output."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 def error_details(exc: ValidationError) -> list[dict[str, str]]:
@@ -74,20 +74,13 @@ class Worker:
         """Each action's input model."""
         return {name: model for name, (model, _) in self._actions.items()}
 
-    @cached_property
-    def inputs(self) -> TypeAdapter[Any]:
-        """The discriminated union of every action's input."""
-        models = tuple(model for model, _ in self._actions.values())
-        union = models[0] if len(models) == 1 else Union[models]  # noqa: UP007 - built from a tuple
-        return TypeAdapter(Annotated[union, Field(discriminator="action")])
-
     def parse(self, event: Any) -> Task:
         """The event as its action's input model."""
         action = event.get("action") if isinstance(event, dict) else None
         if not isinstance(action, str) or action not in self._actions:
             raise UnknownAction(f"The {self.name} worker has no action {action!r}; it has {sorted(self._actions)}.")
         try:
-            parsed: Task = self.inputs.validate_python(event)
+            parsed: Task = self._actions[action][0].model_validate(event)
             return parsed
         except ValidationError as exc:
             raise InvalidInput(f"Invalid {action} event for the {self.name} worker.", code=self.invalid_code,

@@ -1,18 +1,16 @@
-"""The report capability's contracts: API requests and responses (every string and list bounded), and
-the worker's inputs (its outputs, the state machine's contract, are in `service/steps.py`)."""
+"""The report API's contracts: requests and responses, every string and list bounded (the worker's inputs
+and outputs, the state machine's contract, are in `service/steps.py`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from quorum_common.vocabulary import EntityId, Module
-from quorum_common.worker import Task
 from quorum_report.domain.case import CaseStatus, Decision, Verdict
 from quorum_report.domain.policy import Policy
-from quorum_report.service.steps import EscalationState
 from quorum_report.service.timeline import TimelineEvent
 from quorum_report.service.views import CaseSummary
 
@@ -23,7 +21,16 @@ CaseId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
 class Edge(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: unknown fields refused. API models are built on first use (`defer_build`), so a request
+    builds only the models it uses."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
+class Out(BaseModel):
+    """A response body, built on first use."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class ContentIn(Edge):
@@ -47,7 +54,7 @@ class CreateReportRequest(Edge):
     detail: str | None = Field(default=None, max_length=1000)
 
 
-class ReportAcceptedResponse(BaseModel):
+class ReportAcceptedResponse(Out):
     report_id: str
     case_id: str
     status: CaseStatus
@@ -62,7 +69,7 @@ class CastVoteRequest(Edge):
     comment: str | None = Field(default=None, max_length=500)
 
 
-class VoteResponse(BaseModel):
+class VoteResponse(Out):
     case_id: str
     reviewer_id: str
     round: int
@@ -79,7 +86,7 @@ class ResolutionRequest(Edge):
     note: str | None = Field(default=None, max_length=1000)
 
 
-class ResolutionResponse(BaseModel):
+class ResolutionResponse(Out):
     case_id: str
     decision: Decision
     note: str | None = None
@@ -87,71 +94,17 @@ class ResolutionResponse(BaseModel):
     resolved_at: datetime
 
 
-class PoliciesResponse(BaseModel):
+class PoliciesResponse(Out):
     policies: list[Policy]
 
 
-class CaseTimelineResponse(BaseModel):
+class CaseTimelineResponse(Out):
     """Every event of a case, oldest first."""
 
     case_id: str
     events: list[TimelineEvent]
 
 
-class CaseListResponse(BaseModel):
+class CaseListResponse(Out):
     cases: list[CaseSummary]
     next_cursor: str | None = None
-
-
-# ---------------------------------------------------------------- worker inputs (voting.asl.json's Parameters)
-TaskId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
-Round = Annotated[int, Field(ge=1, le=100)]
-Token = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
-
-
-class LoadCaseTask(Task):
-    action: Literal["load_case"]
-    case_id: TaskId
-
-
-class OpenRoundTask(Task):
-    action: Literal["open_round"]
-    case_id: TaskId
-    round: Round
-    reviewer_ids: list[str] = Field(default_factory=list, max_length=200)
-    deadline: datetime | None = None
-
-
-class AwaitVotesTask(Task):
-    action: Literal["await_votes"]
-    case_id: TaskId
-    token: Token
-    round: Round | None = None
-
-
-class CloseRoundTask(Task):
-    action: Literal["close_round"]
-    case_id: TaskId
-    round: Round
-
-
-class EscalateTask(Task):
-    action: Literal["escalate"]
-    state: EscalationState
-
-
-class AwaitResolutionTask(Task):
-    action: Literal["await_resolution"]
-    case_id: TaskId
-    token: Token
-
-
-class DecideTask(Task):
-    action: Literal["decide"]
-    case_id: TaskId
-
-
-class SweepTask(Task):
-    action: Literal["sweep_stuck_cases"]
-    stale_after_seconds: int = Field(default=900, ge=0, le=7 * 86400)
-    limit: int = Field(default=100, ge=1, le=1000)

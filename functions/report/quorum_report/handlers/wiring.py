@@ -6,16 +6,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from quorum_common.idempotency import Idempotent
 from quorum_common.observability import observability
 from quorum_common.settings import EnvSettings, load_settings
 from quorum_common.vocabulary import utc_now
-from quorum_report.handlers.schemas import ReportAcceptedResponse
 from quorum_report.service.ports import Clock, NewId, Notifier, PolicyStore, ReportStore, ReviewerDirectory, Workflow
 from quorum_report.service.reports import IntakeLimits
+
+if TYPE_CHECKING:  # the worker never loads Powertools' HTTP modules (the idempotency helper pulls them in)
+    from quorum_common.idempotency import Idempotent
+    from quorum_report.handlers.schemas import ReportAcceptedResponse
 
 logger, metrics, tracer = observability("report")
 
@@ -68,10 +71,12 @@ class WorkerDeps:
 
 @cache
 def api_deps() -> ApiDeps:
+    from quorum_common.idempotency import Idempotent
     from quorum_report.adapters.policy_store import DynamoPolicyStore
     from quorum_report.adapters.report_store import DynamoReportStore
     from quorum_report.adapters.reviewers import RpcReviewerDirectory
     from quorum_report.adapters.workflow import StepFunctionsWorkflow
+    from quorum_report.handlers.schemas import ReportAcceptedResponse
 
     settings = load_settings(ApiSettings)
     return ApiDeps(store=DynamoReportStore(settings.report_table), policies=DynamoPolicyStore(settings.report_table),

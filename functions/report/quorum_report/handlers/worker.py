@@ -1,6 +1,6 @@
 """The voting lifecycle's tasks: the state machine (and the scheduled sweep) invoke them by `action`.
 
-Inputs are `handlers/schemas.py`'s Task models, outputs `service/steps.py`'s. Errors leave with
+Inputs and outputs are `service/steps.py`'s models (the state machine's contract). Errors leave with
 their class name as the Step Functions error (`CaseSettled`, `TransientError`, `UnknownAction`,
 `InvalidInput`, ...), which voting.asl.json retries or catches.
 """
@@ -13,7 +13,9 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from quorum_common.worker import Worker
-from quorum_report.handlers.schemas import (
+from quorum_report.handlers.wiring import logger, metrics, tracer, worker_deps
+from quorum_report.service import closing, lifecycle, steps
+from quorum_report.service.steps import (
     AwaitResolutionTask,
     AwaitVotesTask,
     CloseRoundTask,
@@ -23,8 +25,6 @@ from quorum_report.handlers.schemas import (
     OpenRoundTask,
     SweepTask,
 )
-from quorum_report.handlers.wiring import logger, metrics, tracer, worker_deps
-from quorum_report.service import closing, lifecycle, steps
 from quorum_report.service.sweeper import Sweep, sweep_stuck_cases
 
 worker = Worker("report", logger)

@@ -1,4 +1,5 @@
-"""The voting state machine's contract: what each lifecycle step returns (voting.asl.json reads it).
+"""The voting state machine's contract: each task's input (voting.asl.json's Parameters) and what each
+lifecycle step returns (the fields the ASL reads).
 
 A step's output replaces the execution's state (`ResultPath: "$"`), so each model carries
 exactly what the next state reads; `next` is the field the Choice states branch on.
@@ -6,12 +7,13 @@ exactly what the next state reads; `next` is the field the Choice states branch 
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from quorum_common.vocabulary import Decision, Module
-from quorum_common.worker import Result
+from quorum_common.worker import Result, Task
 
 
 class Decide(Result):
@@ -127,3 +129,57 @@ class Decided(Result):
 class SweepReport(Result):
     checked: int
     restarted: list[str]
+
+
+# ---------------------------------------------------------------- inputs (voting.asl.json's Parameters)
+TaskId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+Round = Annotated[int, Field(ge=1, le=100)]
+Token = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class LoadCaseTask(Task):
+    action: Literal["load_case"]
+    case_id: TaskId
+
+
+class OpenRoundTask(Task):
+    action: Literal["open_round"]
+    case_id: TaskId
+    round: Round
+    reviewer_ids: list[str] = Field(default_factory=list, max_length=200)
+    deadline: datetime | None = None
+
+
+class AwaitVotesTask(Task):
+    action: Literal["await_votes"]
+    case_id: TaskId
+    token: Token
+    round: Round | None = None
+
+
+class CloseRoundTask(Task):
+    action: Literal["close_round"]
+    case_id: TaskId
+    round: Round
+
+
+class EscalateTask(Task):
+    action: Literal["escalate"]
+    state: EscalationState
+
+
+class AwaitResolutionTask(Task):
+    action: Literal["await_resolution"]
+    case_id: TaskId
+    token: Token
+
+
+class DecideTask(Task):
+    action: Literal["decide"]
+    case_id: TaskId
+
+
+class SweepTask(Task):
+    action: Literal["sweep_stuck_cases"]
+    stale_after_seconds: int = Field(default=900, ge=0, le=7 * 86400)
+    limit: int = Field(default=100, ge=1, le=1000)
