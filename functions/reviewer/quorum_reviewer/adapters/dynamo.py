@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from quorum_reviewer.domain.errors import TransientError
+from quorum_common.errors import TransientError
 
 PROFILE_SK = "PROFILE"
 PROFILE_SHARDS = 4

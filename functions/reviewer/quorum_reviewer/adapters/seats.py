@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from quorum_common.errors import TransientError
 from quorum_reviewer.adapters.dynamo import PROFILE_SK, DynamoTable, Item, cancellation_codes, inbox_pk, invitation_key, iso, user_key
-from quorum_reviewer.domain.errors import TransientError
 from quorum_reviewer.domain.invitation import Brief, Invitation, SeatState
 from quorum_reviewer.domain.model import Outcome, Status
 from quorum_reviewer.service.ports import Recorded, Reservation

@@ -15,9 +15,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, Val
 
 from quorum_common.errors import InvalidInput, UnknownAction
 from quorum_common.observability import observability
-from quorum_common.vocabulary import EntityId
+from quorum_common.vocabulary import Decision, EntityId
 from quorum_reviewer.domain.invitation import Brief, ContentField, SeatState
-from quorum_reviewer.domain.model import Code, Decision, TagSet
+from quorum_reviewer.domain.model import Code, TagSet
 from quorum_reviewer.handlers.edge import stats_json
 from quorum_reviewer.handlers.wiring import now, ports, time_left
 from quorum_reviewer.service.draw import DrawPanel, draw_panel
