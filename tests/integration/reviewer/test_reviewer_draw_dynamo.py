@@ -12,8 +12,8 @@ import boto3
 import pytest
 from reviewer_http import table_items as table_dump
 
+from quorum_common.dynamo import Table
 from quorum_reviewer.adapters import dynamo_ports
-from quorum_reviewer.adapters.dynamo import DynamoTable
 from quorum_reviewer.domain.errors import ConcurrentUpdate
 from quorum_reviewer.domain.invitation import SeatState
 from quorum_reviewer.domain.model import Profile, Reviewer, Status
@@ -144,7 +144,7 @@ def test_a_draw_reads_a_few_items_and_never_scans(reviewer_table: str) -> None:
         client.meta.events.register("after-call.dynamodb", meter)
         return client
 
-    ports = dynamo_ports(DynamoTable(reviewer_table, metered_client), random.Random(1))
+    ports = dynamo_ports(Table(reviewer_table, metered_client()), random.Random(1))
     for i in range(60):
         kind = i % 10
         status = Status.PAUSED if kind >= 8 else Status.ACTIVE

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import Field
 
+from quorum_common.dynamo import Table
 from quorum_common.settings import EnvSettings, load_settings
 from quorum_reviewer.adapters import dynamo_ports
-from quorum_reviewer.adapters.dynamo import DynamoTable
 from quorum_reviewer.service.ports import ReviewerPorts
 
 TIME_MARGIN_MS = 5_000
@@ -26,7 +26,7 @@ class ReviewerSettings(EnvSettings):
 @cache
 def ports() -> ReviewerPorts:
     """The DynamoDB adapters of the reviewer table named by the environment."""
-    return dynamo_ports(DynamoTable(load_settings(ReviewerSettings).reviewer_table))
+    return dynamo_ports(Table(load_settings(ReviewerSettings).reviewer_table))
 
 
 def now() -> datetime:
