@@ -152,10 +152,10 @@ def contract_responses(func: Callable[..., Any], status: int, roles: Roles | Non
         success["content"] = {content_types.APPLICATION_JSON: {"model": model}}
     params = [name for name in hints if name != "return"]
     bodies = [name for name in params if _is_model(hints[name])]
-    codes = {500, 503, *getattr(func, "__quorum_refuses__", ())}
+    # Powertools documents a 422 on every validated route: give it the error format even without parameters.
+    codes = {422, 500, 503, *getattr(func, "__quorum_refuses__", ())}
     codes |= {401, 403} if roles else set()
     codes |= {400, 415} if bodies else set()
-    codes |= {422} if params else set()
     errors = {code: {"description": ERROR_MEANINGS[code],
                      "content": {content_types.APPLICATION_JSON: {"model": ErrorBody}}} for code in sorted(codes)}
     return {status: success, **errors}
