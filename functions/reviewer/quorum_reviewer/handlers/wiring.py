@@ -1,9 +1,8 @@
-"""Settings and adapters, built once per cold start (boto3 itself only on the first DynamoDB call)."""
+"""Settings and adapters, built once per cold start on first use (boto3 itself only on the first DynamoDB call)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -14,7 +13,8 @@ from quorum_common.settings import EnvSettings, load_settings
 from quorum_reviewer.adapters import dynamo_ports
 from quorum_reviewer.service.ports import ReviewerPorts
 
-TIME_MARGIN_MS = 5_000
+API_MARGIN_MS = 5_000
+WORKER_MARGIN_MS = 10_000
 
 
 class ReviewerSettings(EnvSettings):
@@ -29,11 +29,7 @@ def ports() -> ReviewerPorts:
     return dynamo_ports(Table(load_settings(ReviewerSettings).reviewer_table))
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def time_left(context: Any, margin_ms: int = TIME_MARGIN_MS) -> Callable[[], bool]:
+def time_left(context: Any, margin_ms: int = API_MARGIN_MS) -> Callable[[], bool]:
     """A `keep_going` for batch walks: stop while `margin_ms` of the invocation remain."""
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     return (lambda: remaining() > margin_ms) if remaining else (lambda: True)
