@@ -4,34 +4,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from quorum_common.dynamo import ConditionFailed, Item, Table, TransactionCancelled, decode_cursor, encode_cursor
+from quorum_common.dynamo import ConditionFailed, Table, TransactionCancelled, decode_cursor, encode_cursor
 from quorum_common.errors import InvalidInput
-from quorum_reviewer.adapters.keys import PROFILE_SHARDS, entry_sk, iso, profile_shard, profiles_pk, user_key
-from quorum_reviewer.domain.draw import ACTIVE_POOL, tag_pool
+from quorum_reviewer.adapters.keys import PROFILE_SHARDS, entry_sk, profiles_pk, user_key
+from quorum_reviewer.adapters.reviewer_items import entry_item, new_items, profile_update, reviewer_from_item
 from quorum_reviewer.domain.errors import ConcurrentUpdate
 from quorum_reviewer.domain.fatigue import stale_days
-from quorum_reviewer.domain.model import Fatigue, Profile, Reviewer, Stats, Status, StatusNote
+from quorum_reviewer.domain.model import Reviewer, Status
 from quorum_reviewer.service.ports import Page
 
-COUNTERS = ("open_invitations", *Stats.model_fields)
 MAX_TRIM = 100
-
-
-def reviewer_from_item(item: Item) -> Reviewer:
-    """A stored reviewer item as the domain model."""
-    note = (StatusNote(reason=item["status_reason"], by=item["status_by"], at=item["status_at"])
-            if "status_at" in item else None)
-    profile = Profile(tags=tuple(item.get("tags", ())), last_active_at=item["last_active_at"],
-                      registered_at=item["registered_at"], credit_score=item["credit_score"])
-    return Reviewer(
-        user_id=item["user_id"], profile=profile, status=item.get("status"), note=note,
-        stats=Stats(**{k: item.get(k, 0) for k in Stats.model_fields}),
-        fatigue=Fatigue(open_invitations=item.get("open_invitations", 0), daily=item.get("daily", {})),
-        recent=tuple(item.get("recent", ())), rev=item.get("rev", 0),
-    )
 
 
 def _pool_tags(reviewer: Reviewer | None) -> set[str]:
@@ -47,20 +31,6 @@ def walk_position(cursor: str | None) -> tuple[int, dict[str, Any] | None]:
     if not isinstance(shard, int) or not 0 <= shard < PROFILE_SHARDS or not (key is None or isinstance(key, dict)):
         raise InvalidInput("The cursor is not one this service returned.", code="invalid_cursor")
     return shard, key
-
-
-@dataclass
-class _Update:
-    """One UpdateItem of the reviewer item, as its parts."""
-
-    sets: list[str]
-    values: dict[str, Any]
-    removes: list[str] = field(default_factory=list)
-    names: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def expression(self) -> str:
-        return "SET " + ", ".join(self.sets) + (" REMOVE " + ", ".join(self.removes) if self.removes else "")
 
 
 class DynamoReviewerRepository:
@@ -89,16 +59,17 @@ class DynamoReviewerRepository:
 
     # ------------------------------------------------------------------ writes
     def save(self, reviewer: Reviewer, previous: Reviewer | None) -> None:
-        update = self._main_update(reviewer, previous)
+        """One conditional update on `rev`; one transaction when pool entries change with it."""
+        update = profile_update(reviewer, previous, self.rng)
         key, condition = user_key(reviewer.user_id), "attribute_not_exists(pk)" if previous is None else "rev = :old"
         entries = self._entry_ops(reviewer, previous)
         try:
-            if not entries:
+            if entries:
+                main = self.table.update_op(key, update.expression, update.values, update.names or None, condition)
+                self.table.transact([main, *entries])
+            else:
                 self.table.update(key, update.expression, values=update.values, names=update.names or None,
                                   condition=condition)
-                return
-            main = self.table.update_op(key, update.expression, update.values, update.names or None, condition)
-            self.table.transact([main, *entries])
         except ConditionFailed as exc:
             raise ConcurrentUpdate("The reviewer changed meanwhile.") from exc
         except TransactionCancelled as exc:
@@ -106,69 +77,19 @@ class DynamoReviewerRepository:
                 raise ConcurrentUpdate(f"Reviewer {reviewer.user_id} changed meanwhile.") from exc
             raise
 
-    def _main_update(self, reviewer: Reviewer, previous: Reviewer | None) -> _Update:
-        p = reviewer.profile
-        update = _Update(
-            sets=["user_id = :uid", "tags = :tags", "last_active_at = :la", "registered_at = :ra", "credit_score = :cs",
-                  "gsi1pk = :g1", "gsi1sk = :uid", "rev = :rev", "kind = :kind", "daily = if_not_exists(daily, :map)",
-                  *(f"{c} = if_not_exists({c}, :zero)" for c in COUNTERS)],
-            values={":uid": reviewer.user_id, ":tags": list(p.tags), ":la": iso(p.last_active_at),
-                    ":ra": iso(p.registered_at), ":cs": p.credit_score, ":g1": profiles_pk(profile_shard(reviewer.user_id)),
-                    ":rev": reviewer.rev + 1, ":kind": "reviewer", ":zero": 0, ":map": {}, ":list": []})
-        reset = previous is not None and bool(previous.recent) and not reviewer.recent
-        update.sets.append("recent = :list" if reset else "recent = if_not_exists(recent, :list)")
-        if previous is not None:
-            update.values[":old"] = previous.rev
-        if reviewer.note and reviewer.status:
-            n = reviewer.note
-            update.values.update({":st": reviewer.status.value, ":sr": n.reason, ":sb": n.by, ":sa": iso(n.at)})
-            update.sets += ["#status = :st", "status_reason = :sr", "status_by = :sb", "status_at = :sa"]
-            update.names["#status"] = "status"
-        self._pool_membership(update, reviewer, previous)
-        return update
-
-    def _pool_membership(self, update: _Update, reviewer: Reviewer, previous: Reviewer | None) -> None:
-        """The reviewer item is in the active pool while active, with a fresh key when it (re)joins."""
-        if reviewer.status is not Status.ACTIVE:
-            update.removes.append("draw_pk")
-            return
-        update.values[":pool"] = ACTIVE_POOL
-        update.sets.append("draw_pk = :pool")
-        if previous is None or previous.status is not Status.ACTIVE:
-            update.values[":key"] = self.rng.random()
-            update.sets.append("draw_key = :key")
-
     def _entry_ops(self, reviewer: Reviewer, previous: Reviewer | None) -> list[dict[str, Any]]:
         """Pool entries follow the reviewer: one per tag while active, none otherwise."""
         old, new = _pool_tags(previous), _pool_tags(reviewer)
         retagged = previous is not None and previous.profile.tags != reviewer.profile.tags
         to_put = (new - old) | (new & old if retagged else set())
-        puts = [self.table.put_op(self._entry(reviewer, tag)) for tag in sorted(to_put)]
+        puts = [self.table.put_op(entry_item(reviewer, tag, self.rng.random())) for tag in sorted(to_put)]
         deletes = [self.table.delete_op(user_key(reviewer.user_id, entry_sk(tag))) for tag in sorted(old - new)]
         return puts + deletes
-
-    def _entry(self, reviewer: Reviewer, tag: str) -> Item:
-        return {**user_key(reviewer.user_id, entry_sk(tag)), "kind": "pool_entry", "user_id": reviewer.user_id,
-                "tags": list(reviewer.profile.tags), "draw_pk": tag_pool(tag), "draw_key": self.rng.random()}
 
     def bulk_load(self, reviewers: Sequence[Reviewer]) -> int:
         """Write reviewers that are not stored yet, as whole items in batches (demo data, migrations,
         benchmarks): no conditions, so never for reviewers that may already exist. Returns items written."""
-        return self.table.batch_write(puts=[item for r in reviewers for item in self._new_items(r)])
-
-    def _new_items(self, r: Reviewer) -> list[Item]:
-        """The items `save` would leave for a reviewer stored for the first time."""
-        p, active = r.profile, r.status is Status.ACTIVE
-        main: Item = {**user_key(r.user_id), "kind": "reviewer", "user_id": r.user_id, "tags": list(p.tags),
-                      "last_active_at": iso(p.last_active_at), "registered_at": iso(p.registered_at),
-                      "credit_score": p.credit_score, "gsi1pk": profiles_pk(profile_shard(r.user_id)),
-                      "gsi1sk": r.user_id, "rev": r.rev + 1, "daily": dict(r.fatigue.daily), "recent": [o.value for o in r.recent],
-                      "open_invitations": r.fatigue.open_invitations, **r.stats.model_dump()}
-        if r.status and r.note:
-            main.update(status=r.status.value, status_reason=r.note.reason, status_by=r.note.by, status_at=iso(r.note.at))
-        if active:
-            main.update(draw_pk=ACTIVE_POOL, draw_key=self.rng.random())
-        return [main, *(self._entry(r, tag) for tag in (p.tags if active else ()))]
+        return self.table.batch_write(puts=[item for r in reviewers for item in new_items(r, self.rng)])
 
     def tidy(self, reviewer: Reviewer, window: int, today: str) -> None:
         drop = min(max(0, len(reviewer.recent) - window), MAX_TRIM)
