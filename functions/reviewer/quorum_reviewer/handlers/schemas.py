@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 from quorum_common.vocabulary import Decision, EntityId, as_utc, utc_now
 from quorum_common.worker import Result, Task
 from quorum_reviewer.domain.invitation import Brief, ContentField, Invitation, MaskedContent
-from quorum_reviewer.domain.model import Code, Profile, Reviewer, Stats, Status, TagSet
+from quorum_reviewer.domain.model import Code, Profile, Reviewer, Stats, Status, StatusNote, TagSet
 from quorum_reviewer.service.draw import DrawPanel
 from quorum_reviewer.service.reviewers import ReviewerView
 
@@ -70,11 +70,13 @@ class EnrollmentRequest(BaseModel):
 
 
 # ---------------------------------------------------------------------- HTTP responses
-class ProfileOut(BaseModel):
-    tags: list[str]
+class ProfileOut(Profile):
     last_active_at: Iso
     registered_at: Iso
-    credit_score: int
+
+    @classmethod
+    def of(cls, profile: Profile) -> ProfileOut:
+        return cls.model_validate(profile.model_dump())
 
 
 class ProfileResponse(BaseModel):
@@ -86,13 +88,10 @@ class ProfileResponse(BaseModel):
 
     @classmethod
     def of(cls, reviewer: Reviewer) -> ProfileResponse:
-        return cls(user_id=reviewer.user_id, profile=ProfileOut.model_validate(reviewer.profile.model_dump()),
-                   status=reviewer.status)
+        return cls(user_id=reviewer.user_id, profile=ProfileOut.of(reviewer.profile), status=reviewer.status)
 
 
-class StatusNoteOut(BaseModel):
-    reason: str
-    by: str
+class StatusNoteOut(StatusNote):
     at: Iso
 
 
@@ -119,12 +118,11 @@ class ReviewerResponse(ProfileResponse):
     @classmethod
     def of_view(cls, view: ReviewerView) -> ReviewerResponse:
         r, q = view.reviewer, view.quality
-        return cls(**ProfileResponse.of(r).model_dump(), stats=r.stats,
+        return cls(user_id=r.user_id, profile=ProfileOut.of(r.profile), status=r.status, stats=r.stats,
                    status_note=StatusNoteOut.model_validate(r.note.model_dump()) if r.note else None,
                    fatigue=LoadOut(open_invitations=r.fatigue.open_invitations, assigned_today=view.assigned_today),
                    quality=QualityOut(sample=q.sample, votes=q.votes, no_show_rate=round(q.no_show_rate, 4),
                                       disagreement_rate=round(q.disagreement_rate, 4)))
-
 
 
 class TaskOut(BaseModel):
