@@ -10,9 +10,8 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 
 from quorum_common.vocabulary import Decision, EntityId, as_utc, utc_now
 from quorum_common.worker import Result, Task
-from quorum_reviewer.domain.invitation import Brief, ContentField, Invitation, MaskedContent
+from quorum_reviewer.domain.invitation import ContentField, Invitation, MaskedContent
 from quorum_reviewer.domain.model import Code, Profile, Reviewer, Stats, Status, StatusNote, TagSet
-from quorum_reviewer.service.draw import DrawPanel
 from quorum_reviewer.service.reviewers import ReviewerView
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -23,8 +22,21 @@ ExclusionId = str  # ids to keep off a panel need no particular shape, only a bo
 CURSOR_MAX = 2048
 
 
+# Every model here is built when first used, not at import: a cold start builds only the ones its request needs.
+class Schema(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
+
+class _Task(Task):
+    model_config = ConfigDict(defer_build=True)
+
+
+class _Result(Result):
+    model_config = ConfigDict(defer_build=True)
+
+
 # ---------------------------------------------------------------------- HTTP requests
-class ProfileRequest(BaseModel):
+class ProfileRequest(Schema):
     """`PUT /v1/users/{user_id}/profile`: a module's signals about one user."""
 
     model_config = ConfigDict(extra="forbid")
@@ -52,7 +64,7 @@ class ProfileRequest(BaseModel):
                        registered_at=as_utc(self.registered_at), credit_score=self.credit_score)
 
 
-class StatusRequest(BaseModel):
+class StatusRequest(Schema):
     """`PATCH /v1/reviewers/{user_id}`: an ops decision."""
 
     model_config = ConfigDict(extra="forbid")
@@ -61,7 +73,7 @@ class StatusRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class EnrollmentRequest(BaseModel):
+class EnrollmentRequest(Schema):
     """`POST /v1/reviewers/enrollments`: optionally continue a run that stopped for time."""
 
     model_config = ConfigDict(extra="forbid")
@@ -71,6 +83,8 @@ class EnrollmentRequest(BaseModel):
 
 # ---------------------------------------------------------------------- HTTP responses
 class ProfileOut(Profile):
+    model_config = ConfigDict(defer_build=True)
+
     last_active_at: Iso
     registered_at: Iso
 
@@ -79,7 +93,7 @@ class ProfileOut(Profile):
         return cls.model_validate(profile.model_dump())
 
 
-class ProfileResponse(BaseModel):
+class ProfileResponse(Schema):
     """What a module sees after feeding a profile; `status` None: never enrolled."""
 
     user_id: str
@@ -92,15 +106,17 @@ class ProfileResponse(BaseModel):
 
 
 class StatusNoteOut(StatusNote):
+    model_config = ConfigDict(defer_build=True)
+
     at: Iso
 
 
-class LoadOut(BaseModel):
+class LoadOut(Schema):
     open_invitations: int
     assigned_today: int
 
 
-class QualityOut(BaseModel):
+class QualityOut(Schema):
     sample: int
     votes: int
     no_show_rate: float
@@ -125,7 +141,7 @@ class ReviewerResponse(ProfileResponse):
                                       disagreement_rate=round(q.disagreement_rate, 4)))
 
 
-class TaskOut(BaseModel):
+class TaskOut(Schema):
     """One inbox entry: never the reporter or the owner, only the masked content."""
 
     case_id: str
@@ -142,11 +158,11 @@ class TaskOut(BaseModel):
                    deadline=b.deadline, invited_at=invitation.invited_at)
 
 
-class TasksResponse(BaseModel):
+class TasksResponse(Schema):
     tasks: list[TaskOut]
 
 
-class EnrollmentResult(Result):
+class EnrollmentResult(_Result):
     """Profiles per enrollment step; `next_cursor` continues a run that stopped for time."""
 
     enrolled: int
@@ -156,7 +172,7 @@ class EnrollmentResult(Result):
     next_cursor: str | None
 
 
-class AdjustmentResult(Result):
+class AdjustmentResult(_Result):
     """Who auto-adjustment paused and suspended; `next_cursor` continues the run."""
 
     paused: list[str]
@@ -165,7 +181,7 @@ class AdjustmentResult(Result):
 
 
 # ---------------------------------------------------------------------- worker inputs and outputs
-class DrawPanelTask(Task):
+class DrawPanelTask(_Task):
     action: Literal["draw_panel"]
     case_id: EntityId
     seats: StrictInt = Field(ge=0, le=MAX_SEATS)
@@ -177,40 +193,35 @@ class DrawPanelTask(Task):
     content: ContentField = None
     deadline: AwareDatetime | None = None
 
-    def command(self) -> DrawPanel:
-        brief = Brief(module=self.module, reason=self.reason, content=self.content, deadline=self.deadline)
-        return DrawPanel(case_id=self.case_id, seats=self.seats, exclude=frozenset(self.exclude), tags=self.tags,
-                         round=self.round, brief=brief)
 
-
-class PanelDrawn(Result):
+class PanelDrawn(_Result):
     """The reviewers invited, in draw order, and how many seats stayed empty (the state machine reads both)."""
 
     reviewer_ids: list[str]
     short_by: int
 
 
-class ReleaseSeatTask(Task):
+class ReleaseSeatTask(_Task):
     action: Literal["release_seat"]
     case_id: EntityId
     reviewer_id: EntityId
     outcome: Literal["voted", "expired"]
 
 
-class SeatReleased(Result):
+class SeatReleased(_Result):
     released: bool
 
 
 class VoteIn(BaseModel):
     """A vote as the report capability passes it (other fields it carries are ignored)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     reviewer_id: EntityId
     verdict: Decision
 
 
-class RecordOutcomesTask(Task):
+class RecordOutcomesTask(_Task):
     action: Literal["record_outcomes"]
     case_id: EntityId
     decision: Decision
@@ -218,29 +229,31 @@ class RecordOutcomesTask(Task):
     votes: list[VoteIn] = Field(default_factory=list, max_length=2000)
 
 
-class OutcomesRecorded(Result):
+class OutcomesRecorded(_Result):
     recorded: int
     duplicate: int
     unknown_reviewer: int
     released: int
 
 
-class ReviewerStatsTask(Task):
+class ReviewerStatsTask(_Task):
     action: Literal["reviewer_stats"]
     reviewer_ids: list[EntityId] = Field(max_length=500)
 
 
 class StatsEntry(Stats):
+    model_config = ConfigDict(defer_build=True)
+
     status: Status | None
 
 
-class ReviewerStats(Result):
+class ReviewerStats(_Result):
     """Known reviewers' lifetime counters and status (unknown ids left out)."""
 
     stats: dict[str, StatsEntry]
 
 
-class _SweepTask(Task):
+class _SweepTask(_Task):
     cursor: str | None = Field(default=None, max_length=CURSOR_MAX)
     page_size: StrictInt = Field(default=100, ge=1, le=1000)
 

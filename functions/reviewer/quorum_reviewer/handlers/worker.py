@@ -14,10 +14,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from quorum_common.observability import observability
 from quorum_common.vocabulary import utc_now
 from quorum_common.worker import Worker
-from quorum_reviewer.domain.invitation import SeatState
+from quorum_reviewer.domain.invitation import Brief, SeatState
 from quorum_reviewer.handlers import schemas as s
 from quorum_reviewer.handlers.wiring import WORKER_MARGIN_MS, ports, time_left
-from quorum_reviewer.service.draw import draw_panel
+from quorum_reviewer.service.draw import DrawPanel, draw_panel
 from quorum_reviewer.service.reviewers import reviewer_stats
 from quorum_reviewer.service.seats import RecordOutcomes, ReleaseSeat, record_outcomes, release_seat
 from quorum_reviewer.service.sweeps import Sweep, auto_adjust, run_enrollment
@@ -26,9 +26,15 @@ logger, metrics, tracer = observability("reviewer")
 worker = Worker("reviewer", logger)
 
 
+def _draw_command(task: s.DrawPanelTask) -> DrawPanel:
+    brief = Brief(module=task.module, reason=task.reason, content=task.content, deadline=task.deadline)
+    return DrawPanel(case_id=task.case_id, seats=task.seats, exclude=frozenset(task.exclude), tags=task.tags,
+                     round=task.round, brief=brief)
+
+
 @worker.action
 def _draw_panel(task: s.DrawPanelTask, _context: Any) -> s.PanelDrawn:
-    drawn = draw_panel(task.command(), ports(), utc_now())
+    drawn = draw_panel(_draw_command(task), ports(), utc_now())
     metrics.add_metric(name="SeatsDrawn", unit=MetricUnit.Count, value=len(drawn.reviewer_ids))
     metrics.add_metric(name="SeatsShort", unit=MetricUnit.Count, value=drawn.short_by)
     return s.PanelDrawn(reviewer_ids=drawn.reviewer_ids, short_by=drawn.short_by)
