@@ -1,13 +1,15 @@
-"""Outcomes move a reviewer's stats by the domain's `stats_delta`, once per case, under any sequence
-of decided cases (hypothesis).
+"""The rules the adapters encode in DynamoDB expressions, as properties (hypothesis): outcomes move
+a reviewer's stats by the domain's `stats_delta`, once per case; draws never seat a reviewer beyond
+the domain's fatigue caps.
 
-It runs against `FakeReviewerStore` and against the DynamoDB adapter that ships, on moto with the
-reviewer table of template.yaml: the ADD expression the adapter writes must keep the same rule.
+Each runs against `FakeReviewerStore` and against the DynamoDB adapters that ship, on moto with the
+reviewer table of template.yaml: the ADD and condition expressions they write must keep the same rules.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from datetime import timedelta
 
 import boto3
@@ -20,8 +22,10 @@ from quorum_common.dynamo import Table
 from quorum_common.vocabulary import DECISIONS, Decision
 from quorum_local.template import Template
 from quorum_reviewer.adapters import dynamo_ports
-from quorum_reviewer.domain.model import Profile, Reviewer, Stats
+from quorum_reviewer.domain.model import Profile, Reviewer, Stats, Status
 from quorum_reviewer.domain.quality import outcome_of, stats_delta
+from quorum_reviewer.domain.rules import FatigueCaps, ReviewerRules
+from quorum_reviewer.service.draw import DrawPanel, draw_panel
 from quorum_reviewer.service.ports import Recorded, ReviewerPorts
 
 PROFILE = Profile(last_active_at=NOW, registered_at=NOW - timedelta(days=400), credit_score=700)
@@ -70,3 +74,29 @@ def test_each_decided_case_moves_the_stats_by_its_outcome_exactly_once(ports: Re
     # and an unknown reviewer's outcome is refused and stores nothing
     assert ports.outcomes.record("case0", ghost, outcome_of(None, "violation"), NOW) is Recorded.UNKNOWN_REVIEWER
     assert ports.reviewers.get(ghost) is None
+
+
+# Each example draws from its own tag's pool, so the reviewers of earlier examples are never candidates.
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(max_open=st.integers(1, 3), max_day=st.integers(1, 3), draws=st.integers(1, 6), seats=st.integers(1, 3))
+def test_draws_never_seat_a_reviewer_beyond_the_fatigue_caps(ports: ReviewerPorts, max_open: int, max_day: int,
+                                                            draws: int, seats: int) -> None:
+    # Given three active reviewers carrying this example's tag, under caps drawn by hypothesis
+    tag, cap = f"t{next(ids)}", min(max_open, max_day)
+    uids = [f"{tag}-r{n}" for n in range(3)]
+    ports.rules.put(ReviewerRules(fatigue=FatigueCaps(max_open_invitations=max_open, max_assignments_per_day=max_day)))
+    for uid in uids:
+        reviewer = Reviewer(user_id=uid, profile=PROFILE.model_copy(update={"tags": (tag,)}))
+        ports.reviewers.save(reviewer, None)
+        ports.reviewers.save(reviewer.with_status(Status.ACTIVE, "test", "test", NOW), ports.reviewers.get(uid))
+    # When panels are drawn for several cases on one day, without releasing a seat
+    held: Counter[str] = Counter()
+    for n in range(draws):
+        room = {uid for uid in uids if held[uid] < cap}
+        panel = draw_panel(DrawPanel(case_id=f"{tag}-c{n}", seats=seats, tags=(tag,)), ports, NOW)
+        # Then only reviewers under both caps are seated, and no seat stays empty while one has room
+        assert set(panel.reviewer_ids) <= room and len(panel.reviewer_ids) == min(seats, len(room))
+        held.update(panel.reviewer_ids)
+    for uid in uids:
+        stored = ports.reviewers.get(uid)
+        assert stored is not None and stored.fatigue.open_invitations == held[uid] <= cap
