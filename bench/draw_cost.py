@@ -57,9 +57,9 @@ from moto.dynamodb.models import DynamoDBBackend  # noqa: E402
 from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: E402
 from moto.dynamodb.models.table import Table  # noqa: E402
 
+from quorum_common.dynamo import Table as ReviewerTable  # noqa: E402
 from quorum_local.template import Template  # noqa: E402
 from quorum_reviewer.adapters import dynamo_ports  # noqa: E402
-from quorum_reviewer.adapters.dynamo import DynamoTable  # noqa: E402
 from quorum_reviewer.domain.invitation import SeatState  # noqa: E402
 from quorum_reviewer.domain.model import Fatigue, Profile, Reviewer, Status  # noqa: E402
 from quorum_reviewer.service.draw import DrawPanel, draw_panel  # noqa: E402
@@ -249,7 +249,7 @@ def run_size(size: int, draws: int, seats: int) -> list[dict[str, Any]]:
         client = boto3.client("dynamodb")
         client.meta.events.register("after-call.dynamodb", meter)
         table = create_table()
-        ports = dynamo_ports(DynamoTable(table, lambda: client), random.Random(size))
+        ports = dynamo_ports(ReviewerTable(table, client), random.Random(size))
         started = time.perf_counter()
         written = load(ports, population(size, random.Random(size)))
         print(f"  {size:>7,} profiles: {written:,} items loaded in {time.perf_counter() - started:.1f} s")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import boto3
 import pytest
 
+from quorum_common.dynamo import Table
 from quorum_local import runtime
 from quorum_local.template import Template
 from quorum_reviewer.adapters import dynamo_ports
-from quorum_reviewer.adapters.dynamo import DynamoTable
 from quorum_reviewer.service.ports import ReviewerPorts
 
 
@@ -31,4 +31,4 @@ def reviewer_table(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture
 def ports(reviewer_table: str) -> ReviewerPorts:
-    return dynamo_ports(DynamoTable(reviewer_table))
+    return dynamo_ports(Table(reviewer_table))

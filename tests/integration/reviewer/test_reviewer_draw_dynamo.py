@@ -12,11 +12,11 @@ import boto3
 import pytest
 from reviewer_http import table_items as table_dump
 
+from quorum_common.dynamo import Table
 from quorum_reviewer.adapters import dynamo_ports
-from quorum_reviewer.adapters.dynamo import DynamoTable
 from quorum_reviewer.domain.errors import ConcurrentUpdate
 from quorum_reviewer.domain.invitation import SeatState
-from quorum_reviewer.domain.model import Decision, Profile, Reviewer, Status
+from quorum_reviewer.domain.model import Profile, Reviewer, Status
 from quorum_reviewer.domain.quality import outcome_of
 from quorum_reviewer.domain.rules import FatigueCaps, ReviewerRules
 from quorum_reviewer.service.draw import DrawPanel, draw_panel
@@ -111,8 +111,8 @@ def test_release_is_exactly_once_and_outcomes_count_once(ports: ReviewerPorts) -
     assert not release_seat(ReleaseSeat("k1", "a", SeatState.VOTED), ports.seats, NOW)
     assert not release_seat(ReleaseSeat("k1", "nobody", SeatState.EXPIRED), ports.seats, NOW)
     assert stored(ports, "a").fatigue.open_invitations == 0
-    cmd = RecordOutcomes(case_id="k1", decision=Decision.VIOLATION, invited=("a", "b", "c"),
-                         verdicts={"a": Decision.VIOLATION, "b": Decision.NO_VIOLATION})
+    cmd = RecordOutcomes(case_id="k1", decision="violation", invited=("a", "b", "c"),
+                         verdicts={"a": "violation", "b": "no_violation"})
     first, again = (record_outcomes(cmd, ports.outcomes, ports.seats, NOW) for _ in range(2))
     assert (first.released, again.released) == (2, 0)
     assert [stored(ports, u).stats.model_dump() for u in ("a", "b", "c")] == [
@@ -144,7 +144,7 @@ def test_a_draw_reads_a_few_items_and_never_scans(reviewer_table: str) -> None:
         client.meta.events.register("after-call.dynamodb", meter)
         return client
 
-    ports = dynamo_ports(DynamoTable(reviewer_table, metered_client), random.Random(1))
+    ports = dynamo_ports(Table(reviewer_table, metered_client()), random.Random(1))
     for i in range(60):
         kind = i % 10
         status = Status.PAUSED if kind >= 8 else Status.ACTIVE
@@ -195,8 +195,8 @@ def test_a_stale_write_is_refused(ports: ReviewerPorts, tags: tuple[str, ...]) -
 def test_tidy_keeps_the_last_window_and_todays_counter(ports: ReviewerPorts) -> None:
     enroll(ports, "r1")
     for n in range(7):
-        verdict = Decision.VIOLATION if n % 2 else Decision.NO_VIOLATION
-        ports.outcomes.record(f"case{n}", "r1", outcome_of(verdict, Decision.VIOLATION), NOW)
+        verdict = "violation" if n % 2 else "no_violation"
+        ports.outcomes.record(f"case{n}", "r1", outcome_of(verdict, "violation"), NOW)
     today = NOW.date().isoformat()
     draw_panel(DrawPanel(case_id="fresh", seats=1), ports, NOW)
     draw_panel(DrawPanel(case_id="old", seats=1), ports, NOW - timedelta(days=3))

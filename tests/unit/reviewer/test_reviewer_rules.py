@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from reviewer_fakes import NOW, profile
 
+from quorum_common.vocabulary import utc_day
 from quorum_reviewer.domain.adjustment import adjustment_for, needs_tidy
 from quorum_reviewer.domain.draw import Candidate, is_candidate, page_size, pool_for, read_budget
 from quorum_reviewer.domain.enrollment import Step, apply_profile, enrollment_step, unmet_requirements
-from quorum_reviewer.domain.fatigue import has_capacity, utc_day
-from quorum_reviewer.domain.model import Decision, Outcome, Profile, Reviewer, Status
+from quorum_reviewer.domain.fatigue import has_capacity
+from quorum_reviewer.domain.model import Outcome, Profile, Reviewer, Status
 from quorum_reviewer.domain.quality import outcome_of, rates, stats_delta, suspension_reason
 from quorum_reviewer.domain.rules import EnrollmentRule, FatigueCaps, QualityRule, ReviewerRules
 
@@ -81,9 +82,9 @@ def test_profile_tags_are_a_set() -> None:
 
 # ---------------------------------------------------------------------- quality
 def test_outcomes_and_stats_deltas() -> None:
-    assert outcome_of(None, Decision.VIOLATION) is Outcome.NO_SHOW
-    assert outcome_of(Decision.VIOLATION, Decision.VIOLATION) is Outcome.AGREED
-    assert outcome_of(Decision.NO_VIOLATION, Decision.VIOLATION) is Outcome.DISAGREED
+    assert outcome_of(None, "violation") is Outcome.NO_SHOW
+    assert outcome_of("violation", "violation") is Outcome.AGREED
+    assert outcome_of("no_violation", "violation") is Outcome.DISAGREED
     assert stats_delta(Outcome.AGREED).model_dump() == {"invited": 1, "voted": 1, "no_shows": 0, "agreed": 1}
     assert stats_delta(Outcome.NO_SHOW).model_dump() == {"invited": 1, "voted": 0, "no_shows": 1, "agreed": 0}
 

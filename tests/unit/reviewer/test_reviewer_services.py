@@ -10,7 +10,7 @@ from reviewer_fakes import NOW, FakeReviewerStore, fake_ports, profile
 from quorum_common.errors import NotFound
 from quorum_reviewer.domain.enrollment import Step
 from quorum_reviewer.domain.invitation import Brief, SeatState
-from quorum_reviewer.domain.model import Decision, Outcome, Status
+from quorum_reviewer.domain.model import Outcome, Status
 from quorum_reviewer.domain.rules import QualityRule, ReviewerRules
 from quorum_reviewer.service.draw import DrawPanel, draw_panel
 from quorum_reviewer.service.ports import Recorded
@@ -112,8 +112,8 @@ def test_record_outcomes_counts_each_case_once_and_frees_open_seats(store: FakeR
     for uid in ("a", "b", "c"):
         store.add(uid)
     draw_panel(DrawPanel(case_id="c1", seats=3), fake_ports(store), NOW)
-    cmd = RecordOutcomes(case_id="c1", decision=Decision.VIOLATION, invited=("a", "b", "c", "ghost"),
-                         verdicts={"a": Decision.VIOLATION, "b": Decision.NO_VIOLATION})
+    cmd = RecordOutcomes(case_id="c1", decision="violation", invited=("a", "b", "c", "ghost"),
+                         verdicts={"a": "violation", "b": "no_violation"})
     done = record_outcomes(cmd, store, store, NOW)
     again = record_outcomes(cmd, store, store, NOW)
     assert {k.value: v for k, v in done.counts.items()} == {"recorded": 3, "duplicate": 0, "unknown_reviewer": 1}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from quorum_reviewer.adapters.dynamo import PROFILE_SK, DynamoTable, Item
+from quorum_common.dynamo import Item, Table
+from quorum_reviewer.adapters.keys import PROFILE_SK
 from quorum_reviewer.domain.draw import Candidate
 from quorum_reviewer.service.ports import Page
 
@@ -24,22 +25,18 @@ def candidate_from_item(item: Item, today: str) -> Candidate:
 class DynamoDrawIndex:
     """`DrawIndex` on the reviewer table's `draw` GSI (draw_pk = pool, draw_key = uniform random in [0, 1))."""
 
-    def __init__(self, table: DynamoTable):
+    def __init__(self, table: Table):
         self.table = table
 
     def page(self, pool: str, lower: float, upper: float | None, limit: int, cursor: Any,
              today: str) -> Page[Candidate]:
         condition, values = _key_condition(pool, lower, upper)
-        kwargs: dict[str, Any] = {"ExclusiveStartKey": cursor} if cursor else {}
-        response = self.table.call(
-            "query", TableName=self.table.name, IndexName="draw", Limit=limit, KeyConditionExpression=condition,
-            ProjectionExpression=PROJECTION, ExpressionAttributeNames={"#today": today},
-            ExpressionAttributeValues=self.table.values(**values), **kwargs)
-        items = [candidate_from_item(self.table.unmarshal(raw), today) for raw in response.get("Items", [])]
-        return Page(items, response.get("LastEvaluatedKey"))
+        items, last = self.table.query_page(condition, values, limit=limit, start=cursor, index="draw",
+                                            names={"#today": today}, ProjectionExpression=PROJECTION)
+        return Page([candidate_from_item(item, today) for item in items], last)
 
 
 def _key_condition(pool: str, lower: float, upper: float | None) -> tuple[str, dict[str, Any]]:
     if upper is None:
-        return "draw_pk = :p AND draw_key >= :lo", {"p": pool, "lo": lower}
-    return "draw_pk = :p AND draw_key < :hi", {"p": pool, "hi": upper}
+        return "draw_pk = :p AND draw_key >= :lo", {":p": pool, ":lo": lower}
+    return "draw_pk = :p AND draw_key < :hi", {":p": pool, ":hi": upper}

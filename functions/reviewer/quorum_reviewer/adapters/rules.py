@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from quorum_reviewer.adapters.dynamo import DynamoTable
+from quorum_common.dynamo import Table
+from quorum_reviewer.adapters.keys import RULES_KEY
 from quorum_reviewer.domain.rules import ReviewerRules
-
-RULES_KEY = {"pk": "CONFIG", "sk": "RULES"}
 
 
 class DynamoRulesStore:
     """`RulesStore` on the reviewer table."""
 
-    def __init__(self, table: DynamoTable):
+    def __init__(self, table: Table):
         self.table = table
 
     def get(self) -> ReviewerRules:
-        raw = self.table.call("get_item", TableName=self.table.name, Key=self.table.marshal(RULES_KEY),
-                              ConsistentRead=True).get("Item")
-        return ReviewerRules.model_validate(self.table.unmarshal(raw)["rules"]) if raw else ReviewerRules()
+        item = self.table.get(RULES_KEY)
+        return ReviewerRules.model_validate(item["rules"]) if item else ReviewerRules()
 
     def put(self, rules: ReviewerRules) -> None:
-        item = {**RULES_KEY, "kind": "rules", "rules": rules.model_dump(mode="json")}
-        self.table.call("put_item", TableName=self.table.name, Item=self.table.marshal(item))
+        self.table.put({**RULES_KEY, "kind": "rules", "rules": rules.model_dump(mode="json")})

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from quorum_reviewer.adapters.dynamo import PROFILE_SK, DynamoTable, Item, cancellation_codes, inbox_pk, invitation_key, iso, user_key
-from quorum_reviewer.domain.errors import TransientError
+from quorum_common.dynamo import Item, Table, TransactionCancelled
+from quorum_reviewer.adapters.keys import PROFILE_SK, inbox_pk, invitation_key, iso, outcome_sk, user_key
 from quorum_reviewer.domain.invitation import Brief, Invitation, SeatState
 from quorum_reviewer.domain.model import Outcome, Status
+from quorum_reviewer.domain.quality import stats_delta
 from quorum_reviewer.service.ports import Recorded, Reservation
 
-CONFLICT_RETRIES = 3
 NO_DEADLINE = "9999"
+ABSENT = "attribute_not_exists(pk)"
+PRESENT = "attribute_exists(pk)"
 
 
 def invitation_item(invitation: Invitation) -> Item:
@@ -30,104 +33,75 @@ def invitation_from_item(item: Item) -> Invitation:
                       round=item.get("round"), brief=Brief(**item.get("brief", {})), invited_at=item["invited_at"])
 
 
+def stats_update(outcome: Outcome) -> tuple[str, dict[str, Any]]:
+    """The counters move by the domain's `stats_delta`, and the outcome joins the rolling window."""
+    delta = stats_delta(outcome).model_dump()
+    adds = ", ".join(f"{name} :{name}" for name in delta)
+    values = {**{f":{name}": n for name, n in delta.items()}, ":empty": [], ":o": [outcome.value]}
+    return f"ADD {adds} SET recent = list_append(if_not_exists(recent, :empty), :o)", values
+
+
 class DynamoSeatLedger:
     """`SeatLedger` and `OutcomeLedger` on the reviewer table."""
 
-    def __init__(self, table: DynamoTable):
+    def __init__(self, table: Table):
         self.table = table
 
     # ------------------------------------------------------------------ reads
     def invitations_for(self, case_id: str) -> list[Invitation]:
-        return [invitation_from_item(i) for i in self._query(
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :invite)", ConsistentRead=True,
-            ExpressionAttributeValues=self.table.values(pk=f"CASE#{case_id}", invite="INVITE#"))]
+        items = self.table.query("pk = :pk AND begins_with(sk, :invite)", {":pk": f"CASE#{case_id}", ":invite": "INVITE#"})
+        return [invitation_from_item(i) for i in items]
 
     def inbox(self, reviewer_id: str) -> list[Invitation]:
-        return [invitation_from_item(i) for i in self._query(
-            IndexName="gsi1", KeyConditionExpression="gsi1pk = :p",
-            ExpressionAttributeValues=self.table.values(p=inbox_pk(reviewer_id)))]
-
-    def _query(self, **kwargs: Any) -> list[Item]:
-        items: list[Item] = []
-        while True:
-            response = self.table.call("query", TableName=self.table.name, **kwargs)
-            items += [self.table.unmarshal(raw) for raw in response.get("Items", [])]
-            if "LastEvaluatedKey" not in response:
-                return items
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return [invitation_from_item(i) for i in self.table.query("gsi1pk = :p", {":p": inbox_pk(reviewer_id)}, index="gsi1")]
 
     # ------------------------------------------------------------------ seats
     def reserve(self, reservation: Reservation) -> bool:
-        ops = [{"Update": self._take_slot(reservation)},
-               {"Put": {"TableName": self.table.name, "Item": self.table.marshal(invitation_item(reservation.invitation)),
-                        "ConditionExpression": "attribute_not_exists(pk)"}}]
+        ops = [self._take_slot(reservation), self.table.put_op(invitation_item(reservation.invitation), ABSENT)]
         if reservation.candidate.entry != PROFILE_SK:
-            ops.append({"Update": self._rekey_entry(reservation)})
-        return not self._transact(ops)
+            ops.append(self.table.update_op(user_key(reservation.candidate.user_id, reservation.candidate.entry),
+                                            "SET draw_key = :key", {":key": reservation.new_key}, condition=PRESENT))
+        return self._committed(ops)
 
     def _take_slot(self, r: Reservation) -> dict[str, Any]:
         """The fatigue slot: still active, tagged, under both caps; the daily counter is keyed by UTC day."""
-        tag_values = {f"t{i}": tag for i, tag in enumerate(r.tags)}
-        values: dict[str, Any] = dict(active=Status.ACTIVE.value, max_open=r.caps.max_open_invitations,
-                                      max_day=r.caps.max_assignments_per_day, one=1, zero=0, **tag_values)
-        condition = ("attribute_exists(pk) AND #status = :active AND open_invitations < :max_open"
+        tags = {f":t{i}": tag for i, tag in enumerate(r.tags)}
+        values: dict[str, Any] = {":active": Status.ACTIVE.value, ":max_open": r.caps.max_open_invitations,
+                                  ":max_day": r.caps.max_assignments_per_day, ":one": 1, ":zero": 0, **tags}
+        condition = (f"{PRESENT} AND #status = :active AND open_invitations < :max_open"
                      " AND (attribute_not_exists(daily.#today) OR daily.#today < :max_day)"
-                     + "".join(f" AND contains(tags, :{name})" for name in tag_values))
+                     + "".join(f" AND contains(tags, {name})" for name in tags))
         expression = "ADD open_invitations :one SET daily.#today = if_not_exists(daily.#today, :zero) + :one"
         if r.candidate.entry == PROFILE_SK:  # hit through the reviewer item itself: re-randomise its key
-            values["key"] = r.new_key
+            values[":key"] = r.new_key
             expression += ", draw_key = :key"
-        return {"TableName": self.table.name, "Key": self.table.marshal(user_key(r.candidate.user_id)),
-                "UpdateExpression": expression, "ConditionExpression": condition,
-                "ExpressionAttributeNames": {"#status": "status", "#today": r.today},
-                "ExpressionAttributeValues": self.table.values(**values)}
-
-    def _rekey_entry(self, r: Reservation) -> dict[str, Any]:
-        return {"TableName": self.table.name, "Key": self.table.marshal(user_key(r.candidate.user_id, r.candidate.entry)),
-                "UpdateExpression": "SET draw_key = :key", "ConditionExpression": "attribute_exists(pk)",
-                "ExpressionAttributeValues": self.table.values(key=r.new_key)}
+        return self.table.update_op(user_key(r.candidate.user_id), expression, values,
+                                    {"#status": "status", "#today": r.today}, condition)
 
     def release(self, case_id: str, reviewer_id: str, state: SeatState, now: datetime) -> bool:
-        close = {"TableName": self.table.name, "Key": self.table.marshal(invitation_key(case_id, reviewer_id)),
-                 "UpdateExpression": "SET #state = :ended, released_at = :now REMOVE gsi1pk, gsi1sk",
-                 "ConditionExpression": "#state = :open", "ExpressionAttributeNames": {"#state": "state"},
-                 "ExpressionAttributeValues": self.table.values(ended=state.value, now=iso(now), open=SeatState.OPEN.value)}
-        free = {"TableName": self.table.name, "Key": self.table.marshal(user_key(reviewer_id)),
-                "UpdateExpression": "ADD open_invitations :minus", "ConditionExpression": "attribute_exists(pk)",
-                "ExpressionAttributeValues": self.table.values(minus=-1)}
-        return not self._transact([{"Update": close}, {"Update": free}])
+        close = self.table.update_op(
+            invitation_key(case_id, reviewer_id), "SET #state = :ended, released_at = :now REMOVE gsi1pk, gsi1sk",
+            {":ended": state.value, ":now": iso(now), ":open": SeatState.OPEN.value}, {"#state": "state"},
+            "#state = :open")
+        free = self.table.update_op(user_key(reviewer_id), "ADD open_invitations :minus", {":minus": -1}, condition=PRESENT)
+        return self._committed([close, free])
 
     # ------------------------------------------------------------------ outcomes
     def record(self, case_id: str, reviewer_id: str, outcome: Outcome, now: datetime) -> Recorded:
-        voted = outcome is not Outcome.NO_SHOW
-        guard = {**user_key(reviewer_id, f"OUTCOME#{case_id}"), "kind": "outcome", "case_id": case_id,
+        guard = {**user_key(reviewer_id, outcome_sk(case_id)), "kind": "outcome", "case_id": case_id,
                  "outcome": outcome.value, "recorded_at": iso(now)}
-        stats = {"TableName": self.table.name, "Key": self.table.marshal(user_key(reviewer_id)),
-                 "UpdateExpression": "ADD invited :one, voted :v, no_shows :n, agreed :a"
-                                     " SET recent = list_append(if_not_exists(recent, :empty), :o)",
-                 "ConditionExpression": "attribute_exists(pk)",
-                 "ExpressionAttributeValues": self.table.values(one=1, v=int(voted), n=int(not voted),
-                                                                a=int(outcome is Outcome.AGREED), empty=[], o=[outcome.value])}
-        ops = [{"Put": {"TableName": self.table.name, "Item": self.table.marshal(guard),
-                        "ConditionExpression": "attribute_not_exists(pk)"}}, {"Update": stats}]
-        codes = self._transact(ops)
-        if not codes:
-            return Recorded.RECORDED
-        return Recorded.DUPLICATE if codes[0] == "ConditionalCheckFailed" else Recorded.UNKNOWN_REVIEWER
+        expression, values = stats_update(outcome)
+        try:
+            self.table.transact([self.table.put_op(guard, ABSENT),
+                                 self.table.update_op(user_key(reviewer_id), expression, values, condition=PRESENT)])
+        except TransactionCancelled as refused:
+            return Recorded.DUPLICATE if refused.failed(0) else Recorded.UNKNOWN_REVIEWER
+        return Recorded.RECORDED
 
-    # ------------------------------------------------------------------ transactions
-    def _transact(self, ops: list[dict[str, Any]]) -> list[str]:
-        """[] when the transaction commits, else the per-operation reasons a condition refused it for.
-
-        Collisions with another transaction on the same item are retried, then raised as transient."""
-        client = self.table.client
-        for _ in range(CONFLICT_RETRIES):
-            try:
-                self.table.call("transact_write_items", TransactItems=ops)
-                return []
-            except client.exceptions.TransactionCanceledException as exc:
-                codes = cancellation_codes(exc) or ["Unknown"]
-                if "TransactionConflict" not in codes:
-                    return codes
-        raise TransientError("A seat transaction kept colliding with another one.")
-        return False
+    def _committed(self, ops: Sequence[Mapping[str, Any]]) -> bool:
+        """True when the transaction commits, False when a condition refused it (a lost race is retried)."""
+        try:
+            self.table.transact(ops)
+        except TransactionCancelled:
+            return False
+        return True

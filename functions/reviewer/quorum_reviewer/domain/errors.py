@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quorum_common.errors import Conflict, TransientError  # noqa: F401  (shared name)
+from quorum_common.errors import Conflict
 
 
 class ConcurrentUpdate(Conflict):

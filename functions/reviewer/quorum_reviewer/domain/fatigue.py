@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from quorum_reviewer.domain.rules import FatigueCaps
-
-
-def utc_day(now: datetime) -> str:
-    """The UTC calendar day of `now`, as the key of the daily assignment counter."""
-    return now.astimezone(UTC).date().isoformat()
 
 
 def has_capacity(open_invitations: int, assigned_today: int, caps: FatigueCaps) -> bool:

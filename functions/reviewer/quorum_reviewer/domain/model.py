@@ -8,9 +8,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+from quorum_common.vocabulary import Tag
 
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=SLUG_PATTERN)]
 CODE_PATTERN = r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$"
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=CODE_PATTERN)]  # module, reason
 
@@ -38,13 +37,6 @@ class Outcome(StrEnum):
     AGREED = "A"
     DISAGREED = "D"
     NO_SHOW = "N"
-
-
-class Decision(StrEnum):
-    """A case's decision, and a reviewer's verdict."""
-
-    VIOLATION = "violation"
-    NO_VIOLATION = "no_violation"
 
 
 class Profile(BaseModel):

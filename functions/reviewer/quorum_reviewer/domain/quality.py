@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quorum_reviewer.domain.model import Decision, Outcome, Reviewer, Stats, Status
+from quorum_common.vocabulary import Decision
+from quorum_reviewer.domain.model import Outcome, Reviewer, Stats, Status
 from quorum_reviewer.domain.rules import QualityRule
 
 SUSPENDABLE = frozenset({Status.ACTIVE, Status.PAUSED})

@@ -11,9 +11,8 @@ from quorum_common.observability import observability
 from quorum_reviewer.handlers.routes import admin, profiles
 
 logger, metrics, tracer = observability("reviewer")
-app = create_app(logger)
-app.include_router(profiles.router)
-app.include_router(admin.router)
+app = create_app(logger, profiles.router, admin.router)
+ROLES = app.roles
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

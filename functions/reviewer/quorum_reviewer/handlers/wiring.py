@@ -1,20 +1,20 @@
-"""Settings and adapters, built once per cold start (boto3 itself only on the first DynamoDB call)."""
+"""Settings and adapters, built once per cold start on first use (boto3 itself only on the first DynamoDB call)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from pydantic import Field
 
+from quorum_common.dynamo import Table
 from quorum_common.settings import EnvSettings, load_settings
 from quorum_reviewer.adapters import dynamo_ports
-from quorum_reviewer.adapters.dynamo import DynamoTable
 from quorum_reviewer.service.ports import ReviewerPorts
 
-TIME_MARGIN_MS = 5_000
+API_MARGIN_MS = 5_000
+WORKER_MARGIN_MS = 10_000
 
 
 class ReviewerSettings(EnvSettings):
@@ -26,14 +26,10 @@ class ReviewerSettings(EnvSettings):
 @cache
 def ports() -> ReviewerPorts:
     """The DynamoDB adapters of the reviewer table named by the environment."""
-    return dynamo_ports(DynamoTable(load_settings(ReviewerSettings).reviewer_table))
+    return dynamo_ports(Table(load_settings(ReviewerSettings).reviewer_table))
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def time_left(context: Any, margin_ms: int = TIME_MARGIN_MS) -> Callable[[], bool]:
+def time_left(context: Any, margin_ms: int = API_MARGIN_MS) -> Callable[[], bool]:
     """A `keep_going` for batch walks: stop while `margin_ms` of the invocation remain."""
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     return (lambda: remaining() > margin_ms) if remaining else (lambda: True)

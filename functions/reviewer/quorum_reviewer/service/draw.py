@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from quorum_common.vocabulary import utc_day
 from quorum_reviewer.domain.draw import Candidate, is_candidate, page_size, pool_for, read_budget
-from quorum_reviewer.domain.fatigue import utc_day
 from quorum_reviewer.domain.invitation import Brief, Invitation
 from quorum_reviewer.domain.rules import FatigueCaps
 from quorum_reviewer.service.ports import DrawIndex, Reservation, ReviewerPorts

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from quorum_common.errors import NotFound
+from quorum_common.vocabulary import utc_day
 from quorum_reviewer.domain.enrollment import apply_profile
 from quorum_reviewer.domain.errors import ConcurrentUpdate
-from quorum_reviewer.domain.fatigue import utc_day
 from quorum_reviewer.domain.model import Profile, Reviewer, Status
 from quorum_reviewer.domain.quality import QualityRates, rates, window_of
 from quorum_reviewer.service.ports import ReviewerRepository, RulesStore

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from quorum_common.vocabulary import Decision
 from quorum_reviewer.domain.invitation import Invitation, SeatState
-from quorum_reviewer.domain.model import Decision
 from quorum_reviewer.domain.quality import outcome_of
 from quorum_reviewer.service.ports import OutcomeLedger, Recorded, SeatLedger
 

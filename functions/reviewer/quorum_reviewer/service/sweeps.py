@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from quorum_common.vocabulary import utc_day
 from quorum_reviewer.domain.adjustment import adjustment_for, needs_tidy
 from quorum_reviewer.domain.enrollment import Step, apply_step, enrollment_step
 from quorum_reviewer.domain.errors import ConcurrentUpdate
-from quorum_reviewer.domain.fatigue import utc_day
 from quorum_reviewer.domain.model import Reviewer, Status
 from quorum_reviewer.service.ports import ReviewerRepository, RulesStore
 

@@ -2,63 +2,58 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
-from quorum_common.auth import caller_from_event
-from quorum_reviewer.domain.model import Status
+from quorum_common.http import QuorumRouter, allow, current_caller, refuses
+from quorum_common.vocabulary import utc_now
 from quorum_reviewer.domain.rules import ReviewerRules
-from quorum_reviewer.handlers.edge import EnrollmentRequest, StatusRequest, path_id, read_body, reviewer_response
-from quorum_reviewer.handlers.wiring import now, ports, time_left
+from quorum_reviewer.handlers.schemas import EnrollmentRequest, EnrollmentResult, ReviewerResponse, StatusRequest, UserId
+from quorum_reviewer.handlers.wiring import ports, time_left
 from quorum_reviewer.service.reviewers import SetStatus, set_status, view_reviewer
 from quorum_reviewer.service.rules import get_rules, replace_rules
 from quorum_reviewer.service.sweeps import Sweep, run_enrollment
 
-router = Router()
-
-
-def _ops() -> str:
-    return caller_from_event(router.current_event.raw_event).require("ops").sub
+router = QuorumRouter()
+FROM_THE_START = EnrollmentRequest()  # the body is optional: no body runs from the first profile
 
 
 @router.post("/v1/reviewers/enrollments", summary="Run the enrollment rule now (ops)", tags=["reviewers"])
-def run_enrollment_now() -> dict[str, Any]:
+@allow("ops")
+def run_enrollment_now(body: Annotated[EnrollmentRequest, Body()] = FROM_THE_START) -> EnrollmentResult:
     """Counts of enrolled, resumed, paused and skipped profiles; `next_cursor` continues a long run."""
-    _ops()
-    body = read_body(router.current_event, EnrollmentRequest, optional=True)
     p = ports()
-    report = run_enrollment(Sweep(cursor=body.cursor), p.reviewers, p.rules, now(), time_left(router.lambda_context))
-    return report.as_dict()
+    report = run_enrollment(Sweep(cursor=body.cursor), p.reviewers, p.rules, utc_now(), time_left(router.lambda_context))
+    return EnrollmentResult.model_validate(report.as_dict())
 
 
 @router.get("/v1/reviewers/<user_id>", summary="A reviewer's profile, status and stats (ops)", tags=["reviewers"])
-def get_reviewer(user_id: str) -> dict[str, Any]:
-    _ops()
+@allow("ops")
+@refuses(404)
+def get_reviewer(user_id: Annotated[UserId, Path()]) -> ReviewerResponse:
     p = ports()
-    return reviewer_response(view_reviewer(path_id(user_id, "user_id"), p.reviewers, p.rules, now()))
+    return ReviewerResponse.of_view(view_reviewer(user_id, p.reviewers, p.rules, utc_now()))
 
 
 @router.patch("/v1/reviewers/<user_id>", summary="Set a reviewer's status (ops)", tags=["reviewers"])
-def patch_reviewer(user_id: str) -> dict[str, Any]:
+@allow("ops")
+@refuses(404, 409)
+def patch_reviewer(user_id: Annotated[UserId, Path()], body: StatusRequest) -> ReviewerResponse:
     """Suspend, lift a suspension, pause, resume or retire; the same request twice changes nothing more."""
-    who = _ops()
-    uid = path_id(user_id, "user_id")
-    body = read_body(router.current_event, StatusRequest)
-    p = ports()
-    set_status(SetStatus(uid, Status(body.status), body.reason, f"ops:{who}"), p.reviewers, now())
-    return reviewer_response(view_reviewer(uid, p.reviewers, p.rules, now()))
+    p, now = ports(), utc_now()
+    set_status(SetStatus(user_id, body.status, body.reason, f"ops:{current_caller().sub}"), p.reviewers, now)
+    return ReviewerResponse.of_view(view_reviewer(user_id, p.reviewers, p.rules, now))
 
 
 @router.get("/v1/reviewer-rules", summary="The reviewer rules in force (ops)", tags=["reviewers"])
-def read_rules() -> dict[str, Any]:
-    _ops()
-    return get_rules(ports().rules).model_dump(mode="json")
+@allow("ops")
+def read_rules() -> ReviewerRules:
+    return get_rules(ports().rules)
 
 
 @router.put("/v1/reviewer-rules", summary="Replace the reviewer rules (ops)", tags=["reviewers"])
-def put_rules() -> dict[str, Any]:
+@allow("ops")
+def put_rules(body: ReviewerRules) -> ReviewerRules:
     """Enrollment, quality and fatigue rules in one document; omitted fields take their defaults."""
-    _ops()
-    rules = read_body(router.current_event, ReviewerRules)
-    return replace_rules(rules, ports().rules).model_dump(mode="json")
+    return replace_rules(body, ports().rules)
