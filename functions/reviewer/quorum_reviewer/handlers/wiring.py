@@ -8,9 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from quorum_common.dynamo import Table
 from quorum_common.settings import EnvSettings, load_settings
-from quorum_reviewer.adapters import dynamo_ports
 from quorum_reviewer.service.ports import ReviewerPorts
 
 API_MARGIN_MS = 5_000
@@ -25,7 +23,10 @@ class ReviewerSettings(EnvSettings):
 
 @cache
 def ports() -> ReviewerPorts:
-    """The DynamoDB adapters of the reviewer table named by the environment."""
+    """The DynamoDB adapters of the reviewer table named by the environment (imported here, on first use)."""
+    from quorum_common.dynamo import Table
+    from quorum_reviewer.adapters import dynamo_ports
+
     return dynamo_ports(Table(load_settings(ReviewerSettings).reviewer_table))
 
 

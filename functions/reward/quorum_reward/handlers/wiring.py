@@ -8,16 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from quorum_common.dynamo import Table
 from quorum_common.settings import EnvSettings, load_settings
 from quorum_common.vocabulary import utc_now
-from quorum_reward.adapters.ledger_repo import DynamoLedgerRepository
-from quorum_reward.adapters.mall_repo import DynamoMallRepository
-from quorum_reward.adapters.rules_repo import DynamoRuleRepository
 from quorum_reward.domain.mall import Redemption
 from quorum_reward.service.ports import LedgerRepository, MallRepository, RuleRepository
 
 if TYPE_CHECKING:
+    from quorum_common.dynamo import Table
     from quorum_reward.service.mall import Redeem
 
 REDEMPTION_KEY_PREFIX = "quorum-reward.redemption"
@@ -36,21 +33,29 @@ class RewardApiSettings(RewardSettings):
 
 @cache
 def table() -> Table:
+    from quorum_common.dynamo import Table  # the adapters are imported on first use, like boto3
+
     return Table(load_settings(RewardSettings).reward_table)
 
 
 @cache
 def rules() -> RuleRepository:
+    from quorum_reward.adapters.rules_repo import DynamoRuleRepository
+
     return DynamoRuleRepository(table())
 
 
 @cache
 def ledger() -> LedgerRepository:
+    from quorum_reward.adapters.ledger_repo import DynamoLedgerRepository
+
     return DynamoLedgerRepository(table())
 
 
 @cache
 def mall_repo() -> MallRepository:
+    from quorum_reward.adapters.mall_repo import DynamoMallRepository
+
     return DynamoMallRepository(table())
 
 
