@@ -69,6 +69,10 @@ class FakeRewardWorker:
     calls: list[dict[str, Any]] = field(default_factory=list)
 
     def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
+        if event["action"] == "case_grants":  # what the grants above gave, 10 points a voter
+            grants = [{"reviewer_id": v["reviewer_id"], "points": 10, "granted_at": c["decided_at"]}
+                      for c in self.calls if c["case_id"] == event["case_id"] for v in c["votes"]]
+            return {"case_id": event["case_id"], "grants": grants}
         self.calls.append(event)
         return {"granted": len(event["votes"])}
 

@@ -1,4 +1,5 @@
-"""GET /v1/cases/{case_id}/timeline on moto: a case's whole history, oldest first, for ops only."""
+"""GET /v1/cases/{case_id}/timeline on moto: a case's whole history, oldest first (its rewards from the
+reward worker), for ops only."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def test_the_timeline_tells_a_case_from_report_to_resolution_in_order(api: Api, 
     alerts.wait_for(lambda m: m["body"]["case_id"] == case_id, timeout=15)  # nobody votes: ops decide
     assert api.ops("POST", f"/v1/cases/{case_id}/resolution", {"decision": "violation", "note": "scam"}).status == 200
     finished(case_id)
+    assert peers.reward.calls, "the decision granted rewards"
 
     # When ops read the timeline
     reply = api.ops("GET", f"/v1/cases/{case_id}/timeline")
@@ -31,12 +33,14 @@ def test_the_timeline_tells_a_case_from_report_to_resolution_in_order(api: Api, 
     assert names[:2] == ["reported", "aggregated"] and names[2] == "round_opened"
     assert names.count("invited") == 5 and names.count("voted") == 1 and names.count("seat_expired") >= 2
     for later, earlier in [("substitutes_drawn", "seat_expired"), ("escalated", "substitutes_drawn"),
-                           ("resolved", "escalated"), ("decided", "resolved")]:
+                           ("resolved", "escalated"), ("decided", "resolved"), ("rewards_granted", "decided")]:
         assert names.index(later) > names.index(earlier), (later, earlier)
     voted = events[names.index("voted")]["detail"]
     assert voted == {"reviewer_id": first[0], "round": 1, "verdict": "violation"}
     assert events[names.index("resolved")]["detail"] == {"decision": "violation", "note": "scam", "by": "ops-1"}
     assert events[names.index("reported")]["detail"]["reporter_id"] == "alice"
+    rewarded = events[names.index("rewards_granted")]["detail"]
+    assert rewarded == {"grants": [{"reviewer_id": first[0], "points": 10}], "points": 10}
 
 
 def test_the_timeline_is_for_ops_and_for_cases_that_exist(api: Api, peers: Peers) -> None:

@@ -74,3 +74,17 @@ def test_the_worker_runs_behind_moto_lambda_invoke_and_stays_exactly_once(stack)
 def test_an_unknown_action_fails_the_invoke_with_a_stable_error_type(stack):
     payload, error = invoke({"action": "grant_everything"})
     assert error and payload["errorType"] == "UnknownAction"
+
+
+def test_a_case_s_grants_are_read_back_for_its_timeline(reward_tables):
+    from quorum_reward.handlers import worker
+
+    decide("case-7", {"r1": "no_violation", "r2": "violation"}, decision="no_violation")
+    decide("case-8", {"r3": "violation"})
+    answer = worker.handler({"action": "case_grants", "case_id": "case-7"}, worker_context())
+    assert answer["case_id"] == "case-7"
+    assert [(g["reviewer_id"], g["points"]) for g in answer["grants"]] == [("r1", 15), ("r2", 10)]
+    assert all(g["granted_at"] for g in answer["grants"])
+    assert worker.handler({"action": "case_grants", "case_id": "case-none"}, worker_context())["grants"] == []
+    with pytest.raises(InvalidInput):
+        worker.handler({"action": "case_grants", "case_id": "bad id/"}, worker_context())

@@ -23,7 +23,7 @@ from quorum_reward.domain.errors import (
     PriceChanged,
     WriteConflict,
 )
-from quorum_reward.domain.grants import Grant, fits_under_cap
+from quorum_reward.domain.grants import CaseGrant, Grant, fits_under_cap
 from quorum_reward.domain.ledger import LedgerEntry, can_debit, grant_entry
 from quorum_reward.domain.mall import ItemSpec, MallItem, Redemption
 from quorum_reward.domain.rules import ModuleRule, RewardRule
@@ -44,6 +44,7 @@ class FakeRewardStore:
     def __init__(self) -> None:
         self.rules: dict[str, ModuleRule] = {}
         self.markers: dict[tuple[str, str], int] = {}
+        self.case_grant_rows: dict[tuple[str, str], CaseGrant] = {}
         self.ledger: dict[str, list[LedgerEntry]] = defaultdict(list)
         self.balances: dict[str, int] = {}
         self.day_totals: dict[tuple[str, str, str], int] = {}
@@ -94,12 +95,17 @@ class FakeRewardStore:
         if grant.points and not fits_under_cap(self.day_totals.get(day_key, 0), grant.points, daily_cap):
             raise DailyTotalMoved()
         self.markers[marker] = grant.points
+        self.case_grant_rows[marker] = CaseGrant(reviewer_id=grant.reviewer_id, points=grant.points,
+                                                 granted_at=grant.granted_at)
         self._append(grant_entry(grant))
         if grant.points:
             self.day_totals[day_key] = self.day_totals.get(day_key, 0) + grant.points
 
     def balance(self, user_id: str) -> int:
         return self.balances.get(user_id, 0)
+
+    def case_grants(self, case_id: str) -> list[CaseGrant]:
+        return [g for (case, _), g in self.case_grant_rows.items() if case == case_id]
 
     def entries(self, user_id: str, limit: int) -> list[LedgerEntry]:
         return sorted(self.ledger.get(user_id, []), key=lambda e: e.created_at, reverse=True)[:limit]

@@ -13,7 +13,7 @@ from pydantic import Field
 from quorum_common.observability import observability
 from quorum_common.settings import EnvSettings, load_settings
 from quorum_common.vocabulary import utc_now
-from quorum_report.service.ports import Clock, NewId, Notifier, PolicyStore, ReportStore, ReviewerDirectory, Workflow
+from quorum_report.service.ports import Clock, NewId, Notifier, PolicyStore, ReportStore, ReviewerDirectory, RewardLedger, Workflow
 from quorum_report.service.reports import IntakeLimits
 
 if TYPE_CHECKING:  # the worker never loads Powertools' HTTP modules (the idempotency helper pulls them in)
@@ -54,6 +54,7 @@ class ApiDeps:
     policies: PolicyStore
     workflow: Workflow
     reviewers: ReviewerDirectory
+    rewards: RewardLedger
     limits: IntakeLimits
     intake_once: Idempotent[ReportAcceptedResponse]
     clock: Clock = utc_now
@@ -75,13 +76,14 @@ def api_deps() -> ApiDeps:
     from quorum_report.adapters.policy_store import DynamoPolicyStore
     from quorum_report.adapters.report_store import DynamoReportStore
     from quorum_report.adapters.reviewers import RpcReviewerDirectory
+    from quorum_report.adapters.rewards import RpcRewardLedger
     from quorum_report.adapters.workflow import StepFunctionsWorkflow
     from quorum_report.handlers.schemas import ReportAcceptedResponse
 
     settings = load_settings(ApiSettings)
     return ApiDeps(store=DynamoReportStore(settings.report_table), policies=DynamoPolicyStore(settings.report_table),
                    workflow=StepFunctionsWorkflow(settings.state_machine_arn), reviewers=RpcReviewerDirectory(),
-                   limits=IntakeLimits(settings.daily_cap, timedelta(seconds=settings.decision_reuse_seconds)),
+                   rewards=RpcRewardLedger(), limits=IntakeLimits(settings.daily_cap, timedelta(seconds=settings.decision_reuse_seconds)),
                    intake_once=Idempotent(settings.idempotency_table, "quorum-report.create_report",
                                           ReportAcceptedResponse))
 

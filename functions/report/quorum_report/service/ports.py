@@ -135,6 +135,11 @@ class Notifier(Protocol):
     def case_escalated(self, event: CaseEscalated) -> None: ...
 
 
+class RewardLedger(Protocol):
+    def case_grants(self, case_id: str) -> list[dict[str, Any]] | None:
+        """`{reviewer_id, points, granted_at}` per voter of the case; None when the reward service did not answer."""
+
+
 class ReviewerDirectory(Protocol):
     def release_seat(self, case_id: str, reviewer_id: str, outcome: SeatOutcome) -> None: ...
     def stats(self, reviewer_ids: Sequence[str]) -> dict[str, Any] | None: ...

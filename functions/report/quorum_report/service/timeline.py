@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from quorum_common.errors import NotFound
 from quorum_report.domain.case import Case, Report, Seat, TimelineEntry
-from quorum_report.service.ports import CaseQueries
+from quorum_report.service.ports import CaseQueries, RewardLedger
 
 
 class TimelineEvent(BaseModel):
@@ -54,7 +54,17 @@ def _resolved(case: Case) -> list[TimelineEvent]:
     return [TimelineEvent(at=r.at, event="resolved", detail={"decision": r.decision, "note": r.note, "by": r.by})]
 
 
-def case_timeline(case_id: str, *, store: CaseQueries) -> list[TimelineEvent]:
+def _rewarded(grants: list[dict[str, Any]] | None) -> list[TimelineEvent]:
+    """One `rewards_granted` event, when the last voter was granted (absent: not granted yet, or unknown)."""
+    if not grants:
+        return []
+    at = max(datetime.fromisoformat(str(g["granted_at"]).replace("Z", "+00:00")) for g in grants)
+    detail = {"grants": [{"reviewer_id": g["reviewer_id"], "points": g["points"]} for g in grants],
+              "points": sum(int(g["points"]) for g in grants)}
+    return [TimelineEvent(at=at, event="rewards_granted", detail=detail)]
+
+
+def case_timeline(case_id: str, *, store: CaseQueries, rewards: RewardLedger) -> list[TimelineEvent]:
     """Every event of the case, oldest first (events at the same moment keep their causal order)."""
     case = store.get_case(case_id)
     if case is None:
@@ -62,4 +72,6 @@ def case_timeline(case_id: str, *, store: CaseQueries) -> list[TimelineEvent]:
     lifecycle = [e for e in map(_lifecycle_event, case.timeline) if e is not None]
     seats = [event for seat in store.list_seats(case_id) for event in _seat_events(seat)]
     events = [*map(_reported, store.list_reports(case_id)), *lifecycle, *seats, *_resolved(case)]
+    if case.status == "decided":
+        events += _rewarded(rewards.case_grants(case_id))
     return sorted(events, key=lambda e: e.at)

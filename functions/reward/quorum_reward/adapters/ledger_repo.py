@@ -13,7 +13,7 @@ from typing import Any
 from quorum_common.dynamo import Table, TransactionCancelled
 from quorum_common.vocabulary import Module
 from quorum_reward.domain.errors import AlreadyGranted, DailyTotalMoved, WriteConflict
-from quorum_reward.domain.grants import Grant, highest_total_for
+from quorum_reward.domain.grants import CaseGrant, Grant, highest_total_for
 from quorum_reward.domain.ledger import LedgerEntry, debit_floor, grant_entry
 
 BALANCE_SK = "BALANCE"
@@ -58,6 +58,11 @@ class DynamoLedgerRepository:
             self.table.transact(operations)
         except TransactionCancelled as cancelled:
             raise _grant_refusal(cancelled) from cancelled
+
+    def case_grants(self, case_id: str) -> list[CaseGrant]:
+        rows = self.table.query("pk = :pk", {":pk": f"GRANT#{case_id}"})
+        return [CaseGrant(reviewer_id=row["sk"].removeprefix("REVIEWER#"), points=int(row["points"]),
+                          granted_at=row["granted_at"]) for row in rows]
 
     def balance(self, user_id: str) -> int:
         found = self.table.get({"pk": user_pk(user_id), "sk": BALANCE_SK})

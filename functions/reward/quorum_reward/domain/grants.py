@@ -40,6 +40,16 @@ class Grant(BaseModel):
     granted_at: datetime
 
 
+class CaseGrant(BaseModel):
+    """What one voter of a case was granted, and when: the case's record of its rewards."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reviewer_id: str
+    points: int
+    granted_at: datetime
+
+
 def vote_points(rule: RewardRule, verdict: Decision, decision: Decision) -> int:
     """Points per vote, plus the consensus bonus when the vote matches the decision."""
     return rule.points_per_vote + (rule.consensus_bonus if verdict == decision else 0)

@@ -8,7 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from quorum_common.worker import Task
+from quorum_common.vocabulary import EntityId
+from quorum_common.worker import Result, Task
+from quorum_reward.domain.grants import CaseGrant
 from quorum_reward.domain.ledger import LedgerEntry
 from quorum_reward.domain.mall import ITEM_ID_PATTERN, MAX_COST, MAX_QUANTITY, MAX_STOCK, MallItem, Redemption
 from quorum_reward.domain.rules import MAX_DAILY_CAP, MAX_POINTS, ModuleRule
@@ -82,3 +84,15 @@ class GrantRewardsTask(Task, GrantRewards):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     action: Literal["grant_rewards"]
+
+
+class CaseGrantsTask(Task):
+    """Worker action `case_grants` (RPC from the report API's case timeline): what a case's voters were granted."""
+
+    action: Literal["case_grants"]
+    case_id: EntityId
+
+
+class CaseGrants(Result):
+    case_id: str
+    grants: list[CaseGrant]

@@ -1,4 +1,4 @@
-"""The reward worker (state-machine task and RPC): action `grant_rewards`."""
+"""The reward worker: `grant_rewards` (a state-machine task) and `case_grants` (RPC from the report API)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from quorum_common.observability import observability
 from quorum_common.vocabulary import utc_now
 from quorum_common.worker import Worker
 from quorum_reward.handlers import wiring
-from quorum_reward.handlers.schemas import GrantRewardsTask
+from quorum_reward.handlers.schemas import CaseGrants, CaseGrantsTask, GrantRewardsTask
 from quorum_reward.service.grants import GrantSummary, grant_rewards
 
 __all__ = ["UnknownAction", "handler", "worker"]  # tests catch UnknownAction from here
@@ -30,6 +30,13 @@ def grant(task: GrantRewardsTask, context: Any) -> GrantSummary:
     logger.info("rewards granted", extra={"granted": len(summary.granted),
                                           "already_granted": len(summary.already_granted)})
     return summary
+
+
+@worker.action
+def case_grants(task: CaseGrantsTask, context: Any) -> CaseGrants:
+    """The grants of one case, oldest first (the ops timeline shows them)."""
+    grants = sorted(wiring.ledger().case_grants(task.case_id), key=lambda g: (g.granted_at, g.reviewer_id))
+    return CaseGrants(case_id=task.case_id, grants=grants)
 
 
 @logger.inject_lambda_context

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from quorum_common.vocabulary import Module
-from quorum_reward.domain.grants import Grant
+from quorum_reward.domain.grants import CaseGrant, Grant
 from quorum_reward.domain.ledger import LedgerEntry
 from quorum_reward.domain.mall import ItemSpec, MallItem, Redemption
 from quorum_reward.domain.rules import ModuleRule, RewardRule
@@ -39,6 +39,9 @@ class LedgerRepository(Protocol):
         Raises `AlreadyGranted` if the marker exists, `DailyTotalMoved` if the day total has grown
         so that `grant.points` no longer fits under `daily_cap`, `WriteConflict` on contention.
         """
+
+    def case_grants(self, case_id: str) -> list[CaseGrant]:
+        """Every grant of one case (one per voter), in no particular order."""
 
     def balance(self, user_id: str) -> int:
         """The user's current balance (0 if they never had an entry)."""

@@ -79,5 +79,6 @@ def post_resolution(case_id: CaseIdPath, resolution: ResolutionRequest) -> Resol
 @allow("ops")
 @refuses(404)
 def get_case_timeline(case_id: CaseIdPath) -> CaseTimelineResponse:
-    """Ops: reports, rounds, invitations, votes, expired seats, substitutes, escalation, resolution, decision."""
-    return CaseTimelineResponse(case_id=case_id, events=case_timeline(case_id, store=api_deps().store))
+    """Ops: reports, rounds, invitations, votes, expired seats, substitutes, escalation, resolution, decision,
+    rewards."""
+    return CaseTimelineResponse(case_id=case_id, events=case_timeline(case_id, store=api_deps().store, rewards=api_deps().rewards))
