@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from quorum_common import errors
 from quorum_common.auth import GROUPS, Caller, caller_from_event
@@ -84,6 +84,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 class ErrorDetail(BaseModel):
     """What went wrong: a stable snake_case `code`, a sentence, and field-level `details`."""
 
+    model_config = ConfigDict(defer_build=True)  # documentation only (errors are written by `error_body`)
+
     code: str
     message: str
     details: list[dict[str, Any]] = []
@@ -91,6 +93,8 @@ class ErrorDetail(BaseModel):
 
 class ErrorBody(BaseModel):
     """Every error of the public API (ARCHITECTURE.md §3)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     error: ErrorDetail
 
