@@ -26,12 +26,25 @@ class Caller:
 
 
 def parse_groups(raw: Any) -> frozenset[str]:
-    """Accept a list claim or the authorizer's flattened string form `"[a b]"` (or `a,b`)."""
+    """The caller's groups from the claim, in the shapes API Gateway passes it, and nothing else.
+
+    A list claim arrives as a list (the local gateway) or flattened by the HTTP API's JWT authorizer
+    into `"[a b]"`; a single-valued claim arrives as the plain name. Only whole names count: a group
+    named `user,ops` or `[ops]` is one unknown name, never ops.
+    """
     if isinstance(raw, (list, tuple)):
-        items = [str(item) for item in raw]
+        items = [item for item in raw if isinstance(item, str)]
+    elif isinstance(raw, str) and raw.startswith("[") and raw.endswith("]"):
+        items = raw[1:-1].split(" ")
+    elif isinstance(raw, str):
+        items = [raw]
     else:
-        items = str(raw or "").strip("[]").replace(",", " ").split()
-    return frozenset(item for item in items if item)
+        items = []
+    return frozenset(item for item in items if item and _is_name(item))
+
+
+def _is_name(item: str) -> bool:
+    return item.isascii() and all(ch.isalnum() or ch in "-_" for ch in item)
 
 
 def caller_from_event(event: Mapping[str, Any]) -> Caller:

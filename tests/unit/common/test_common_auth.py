@@ -17,12 +17,19 @@ def _event(claims: dict | None) -> dict:
     ("[module ops]", {"module", "ops"}),
     ("[user]", {"user"}),
     ("user", {"user"}),
-    ("module,ops", {"module", "ops"}),
+    ("module,ops", set()),  # one name with a comma in it, not two groups (issue 15 #11)
     ("", set()),
     (None, set()),
 ])
 def test_groups_are_read_from_list_and_flattened_forms(raw: object, expected: set[str]) -> None:
     assert parse_groups(raw) == expected
+
+
+@pytest.mark.parametrize("raw", [["user,ops"], ["[ops]"], "[[ops]]", "[user,ops]", "user ops", ["ops "], [["ops"]],
+                                 "[user\tops]", {"ops": True}, 7])
+def test_no_spelling_of_a_group_name_smuggles_in_another_group(raw: object) -> None:
+    # API Gateway flattens the list claim ["[ops]"] to "[[ops]]" and ["user,ops"] to "[user,ops]"
+    assert "ops" not in parse_groups(raw)
 
 
 def test_missing_claims_are_unauthenticated() -> None:
