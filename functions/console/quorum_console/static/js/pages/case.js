@@ -51,7 +51,7 @@ export function CasePage({ caseId }) {
     <p>${view.report_count} ${view.report_count === 1 ? "report" : "reports"}, reason <strong>${view.reason}</strong>${view.detail ? html`: ${view.detail}` : null}.</p>
     <ul aria-label="Reporters">${view.reporters.map((r) => html`<li>${r}</li>`)}</ul>
     <h2>Tally</h2>
-    <p>violation <strong>${view.tally.violation}</strong> · no violation <strong>${view.tally.no_violation}</strong>
+    <p>violation <strong>${view.tally.violation}</strong> · no violation <strong>${view.tally.no_violation}</strong>${" "}
       (panel of ${view.policy.panel_size}, ${view.policy.votes_to_win} to win, at least ${view.policy.min_votes} votes)</p>
     <h2>Seats</h2>
     <${Seats} panel=${view.panel} />
