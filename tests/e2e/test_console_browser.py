@@ -15,7 +15,7 @@ import pytest
 import requests
 from console_browser import Console
 from e2e_cloud import LocalCloudProcess
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from quorum_local.journeys import Journey, poll
 
@@ -26,6 +26,11 @@ PHONE_NUMBER = "13800138000"
 @pytest.fixture
 def journey_for(local_cloud: LocalCloudProcess):
     return lambda module: Journey(local_cloud.api_url, lambda sub, groups: local_cloud.token(sub, *groups), module)
+
+
+def event(timeline: Locator, name: str) -> Locator:
+    """The timeline's items of one event (its name is the item's bold text)."""
+    return timeline.get_by_role("listitem").filter(has=timeline.page.locator("strong", has_text=re.compile(f"^{name}$")))
 
 
 def test_a_ops_resolve_an_escalated_case_from_the_top_of_the_queue(console: Console, journey_for) -> None:
@@ -54,8 +59,8 @@ def test_a_ops_resolve_an_escalated_case_from_the_top_of_the_queue(console: Cons
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {case_id}")
     # Then they read its whole history, one item per event
     timeline = page.get_by_role("list", name="Timeline")
-    expect(timeline.get_by_role("listitem").filter(has_text="round opened")).to_have_count(1)
-    expect(timeline.get_by_role("listitem").filter(has_text="escalated")).to_have_count(1)
+    expect(event(timeline, "round opened")).to_have_count(1)
+    expect(event(timeline, "escalated")).to_have_count(1)
     expect(page.locator("#case-status")).to_contain_text("escalated")
     expect(page.get_by_role("table").first).to_contain_text("expired")
     console.shoot("case")
@@ -64,7 +69,7 @@ def test_a_ops_resolve_an_escalated_case_from_the_top_of_the_queue(console: Cons
     page.get_by_role("button", name="Resolve: no violation").click()
     # Then the status reads "decided" without a reload, and the API agrees
     expect(page.locator("#case-status")).to_contain_text("decided", timeout=30_000)
-    expect(timeline.get_by_role("listitem").filter(has_text="decided")).to_have_count(1)
+    expect(event(timeline, "decided")).to_have_count(1)
     case = journey.case(case_id)
     assert (case["status"], case["decision"]) == ("decided", "no_violation")
     assert case["resolution"]["note"] == "Checked by hand: the review is genuine."
