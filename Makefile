@@ -6,13 +6,17 @@ STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 SAM    := .venv-sam
 CHECKOV := .venv-checkov
 PYTEST_WORKERS ?= 2
+CHROMIUM ?= /usr/bin/chromium
+# The console's browser tests share one xdist group: one worker runs them all, with one browser.
+PYTEST_DIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: help install run test lint test-unit test-integration test-e2e test-template demo openapi bench token sam-tools validate clean
+.PHONY: help install chromium run test lint test-unit test-integration test-e2e test-browser test-template demo openapi bench token sam-tools validate clean
 
 help:
 	@echo "make run     - create the venv, install, start the whole platform on 127.0.0.1 (Ctrl-C stops it)"
 	@echo "make test    - create the venv, install, lint and type-check, run unit, integration, end-to-end and template tests"
 	@echo "make lint    - ruff on the tree and mypy on functions/ and layers/ (part of make test)"
+	@echo "make test-browser - the console's journeys in Chromium (part of make test; screenshots in test-output/console/)"
 	@echo "make demo    - play a scenario against a running 'make run'"
 	@echo "make bench   - cold-start, case-cost and draw-cost figures beside their baselines"
 	@echo "make openapi - regenerate the OpenAPI document served at /v1/openapi.json"
@@ -31,8 +35,22 @@ install: $(STAMP)
 run: install
 	$(BIN)/quorum-local run
 
-test: install lint
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+test: install lint chromium
+	$(BIN)/python -m pytest $(PYTEST_DIST) -p no:cacheprovider
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not reachable here).
+# Missing: installed when we are root (as CI runs), else stop with the one command to run. Never skipped.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Chromium is missing: installing it (apt-get install -y chromium)"; \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || exit 1; \
+		else \
+			echo "Chromium is missing at $(CHROMIUM); the console's browser tests need it. Run:" >&2; \
+			echo "    sudo apt-get install -y chromium" >&2; \
+			exit 1; \
+		fi; \
+	fi
 
 # ruff (pyflakes, bugbear, blind excepts, stale noqa, pyupgrade, isort) on the whole tree and mypy on the
 # deployed code (functions/ and layers/); configuration in pyproject.toml. A finding fails `make test`.
@@ -46,8 +64,11 @@ test-unit: install
 test-integration: install
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/integration
 
-test-e2e: install
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/e2e
+test-e2e: install chromium
+	$(BIN)/python -m pytest $(PYTEST_DIST) -p no:cacheprovider tests/e2e
+
+test-browser: install chromium
+	$(BIN)/python -m pytest -p no:cacheprovider -m browser tests/e2e
 
 test-template: install
 	$(BIN)/python -m pytest -p no:cacheprovider tests/template
@@ -83,4 +104,4 @@ validate: sam-tools
 	$(CHECKOV)/bin/checkov -f template.yaml --framework cloudformation --quiet --compact --config-file .checkov.yaml --skip-download
 
 clean:
-	rm -rf $(VENV) $(SAM) $(CHECKOV) .pytest_cache
+	rm -rf $(VENV) $(SAM) $(CHECKOV) .pytest_cache test-output

@@ -45,6 +45,7 @@ def banner(settings: Settings) -> str:
     ops = mint_local_token("ops-1", ["ops"])
     return f"""
 Quorum local cloud is up.
+  Console   {settings.api_url}/console/  (sign in with a user id and a role: ops, user or module)
   API       {settings.api_url}          (health: {settings.api_url}/v1/health)
   AWS       {settings.aws_url}          (aws --endpoint-url {settings.aws_url} ...)
   OpenAPI   {settings.api_url}/v1/openapi.json

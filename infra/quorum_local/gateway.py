@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from quorum_common.http import error_body
-from quorum_local import tokens
+from quorum_local import signin, tokens
 from quorum_local.template import Template
 
 MAX_BODY_BYTES = 1024 * 1024  # API Gateway's 10 MB is far above anything Quorum accepts
@@ -35,7 +35,9 @@ class Route:
     needs_auth: bool
 
     def pattern(self) -> re.Pattern[str]:
-        return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path) + "$")
+        """`{name}` takes one segment; a greedy `{name+}` (last in the path) takes one or more."""
+        greedy = re.sub(r"\{(\w+)\+\}", r"(?P<\1>.+)", self.path)
+        return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", greedy) + "$")
 
     @property
     def route_key(self) -> str:
@@ -63,6 +65,12 @@ class Router:
         self.routes = [(route, route.pattern()) for route in routes]  # compiled once, not per request
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], list[str]]:
+        found = self._match(method, path)
+        if found[0] is None and not found[2] and len(path) > 1 and path.endswith("/"):
+            return self._match(method, path.rstrip("/"))  # API Gateway routes `/console/` to `/console`
+        return found
+
+    def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], list[str]]:
         allowed = []
         for route, pattern in self.routes:
             m = pattern.match(path)
@@ -84,6 +92,7 @@ class Gateway:
         self.issuer = template.parameters["JwtIssuer"]
         self.audience = template.parameters["JwtAudience"]
         self.server: ThreadingHTTPServer | None = None
+        self.sign_in = signin.LocalSignIn(secret, self.issuer, self.audience)  # the local cloud's own endpoint
 
     def start(self, host: str, port: int) -> ThreadingHTTPServer:
         gateway = self
@@ -194,6 +203,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if length > MAX_BODY_BYTES:
             return self._error(413, "payload_too_large", "The request body is too large.")
         body = self.rfile.read(length) if length else b""
+        if path == signin.PATH:
+            return self._send(*self.owner.sign_in.answer(method, body))
         route, params, allowed = self.owner.router.match(method, path)
         if route is None and allowed:
             return self._error(405, "method_not_allowed", f"{method} is not allowed on {path}.",

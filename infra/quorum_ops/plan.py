@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 ALIAS = "live"
 FUNCTIONS = ("report-api", "report-worker", "reviewer-api", "reviewer-worker", "reward-api", "reward-worker",
-             "scheduler")
+             "scheduler", "console")
 ENVIRONMENTS = ("local", "dev", "staging", "prod")
 _VERSION = re.compile(r"[0-9]+")
 

@@ -32,7 +32,7 @@ def test_cfn_lint_passes() -> None:
 def test_sam_transform_gives_aliases_deployments_and_the_api(transformed: dict[str, Any]) -> None:
     types = [r["Type"] for r in transformed["Resources"].values()]
     functions = types.count("AWS::Lambda::Function")
-    assert functions == 7
+    assert functions == 8
     assert types.count("AWS::Lambda::Alias") == functions
     assert types.count("AWS::CodeDeploy::DeploymentGroup") == functions
     assert types.count("AWS::ApiGatewayV2::Api") == 1
@@ -46,7 +46,7 @@ def test_http_api_checks_jwts_except_on_public_routes(transformed: dict[str, Any
     assert "MarketplaceJwt" in body["components"]["securitySchemes"]
     for path, methods in body["paths"].items():
         for method, operation in methods.items():
-            public = path in ("/v1/health", "/v1/openapi.json")
+            public = path in ("/v1/health", "/v1/openapi.json", "/console", "/console/{proxy+}")
             expected = [{"NONE": []}] if public else [{"MarketplaceJwt": []}]
             assert operation["security"] == expected, (path, method)
 
@@ -184,7 +184,7 @@ def test_readme_api_table_lists_exactly_the_routes_of_the_template(template: Tem
     table = readme[readme.index("## Public API v1"):readme.index("## The local cloud")]
     documented = set()
     for cell in re.findall(r"^\| (`[^|]+) \|", table, flags=re.M):
-        for method, path in re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/v1/[^`?]*)[^`]*`", cell):
+        for method, path in re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/(?:v1|console)[^`?]*)[^`]*`", cell):
             documented.add(f"{method} {path}")
     assert documented == {route.route_key for route in routes_from(template)}
 
@@ -193,6 +193,7 @@ def test_readme_api_table_lists_exactly_the_routes_of_the_template(template: Tem
     ("ReportApiFunction", "quorum_report.handlers.api.ROLES"),
     ("RewardApiFunction", "quorum_reward.handlers.api.ROLES"),
     ("ReviewerApiFunction", "quorum_reviewer.handlers.api.ROLES"),
+    ("ConsoleFunction", "quorum_console.handlers.api.ROLES"),
 ])
 def test_role_tables_cover_exactly_the_functions_protected_routes(template: Template, logical_id: str,
                                                                     dotted: str) -> None:
@@ -203,3 +204,27 @@ def test_role_tables_cover_exactly_the_functions_protected_routes(template: Temp
     name = template.physical_name(logical_id)
     protected = {r.route_key for r in routes_from(template) if r.function_name == name and r.needs_auth}
     assert set(roles) == protected
+
+
+def test_the_console_shows_every_function_the_release_command_moves(template: Template) -> None:
+    from quorum_ops.plan import FUNCTIONS
+
+    listed = template.properties("ConsoleFunction")["Environment"]["Variables"]["QUORUM_RELEASE_FUNCTIONS"].split(",")
+    deployed = {template.physical_name(lid).removeprefix("quorum-dev-") for lid in template.of_type(FUNCTION)}
+    assert listed == list(FUNCTIONS) and set(listed) == deployed
+
+
+def test_the_console_reads_the_release_log_the_release_command_writes() -> None:
+    from quorum_console.adapters.release_log import LOG_PK
+    from quorum_console.domain.release import ALIAS, ReleaseRecord
+    from quorum_ops import adapters, plan
+
+    assert (LOG_PK, ALIAS) == (adapters.LOG_PK, plan.ALIAS)
+    assert set(ReleaseRecord.model_fields) == set(adapters.Record.__dataclass_fields__)
+
+
+def test_an_escalated_case_deadline_is_the_state_machine_wait_for_ops(template: Template) -> None:
+    from quorum_report.domain.case import RESOLUTION_WINDOW
+
+    definition = json.loads((ROOT / template.properties("VotingStateMachine")["DefinitionUri"]).read_text())
+    assert definition["States"]["AwaitResolution"]["TimeoutSeconds"] == RESOLUTION_WINDOW.total_seconds()

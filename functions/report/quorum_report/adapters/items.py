@@ -83,7 +83,8 @@ def case_from(row: dict[str, Any]) -> Case:
         report_count=row.get("report_count", 1), settled=row.get("settled"), settled_by=row.get("settled_by"),
         decision=row.get("decision"), decided_at=row.get("decided_at"),
         resolution=Resolution.model_validate(row["resolution"]) if row.get("resolution") else None,
-        created_at=row["created_at"], timeline=tuple(TimelineEntry.model_validate(e) for e in row.get("timeline", ())),
+        created_at=row["created_at"], round_deadline=row.get("deadline"),
+        timeline=tuple(TimelineEntry.model_validate(e) for e in row.get("timeline", ())),
         execution=row.get("execution"), restarts=row.get("restarts", 0))
 
 

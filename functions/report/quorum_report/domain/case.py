@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +16,9 @@ SeatStatus = Literal["invited", "voted", "expired", "cancelled"]
 SettledBy = Literal["votes", "final_rule", "ops"]
 ONE_VOTE = 1  # what a cast vote adds to its side, in Tally.plus and in the report table's counters
 CASE_STATUSES: tuple[CaseStatus, ...] = ("escalated", "voting", "decided")
+# How long an escalated case waits for ops before they are alerted again: AwaitResolution's TimeoutSeconds in
+# infra/statemachines/voting.asl.json (a template test keeps the two equal).
+RESOLUTION_WINDOW = timedelta(days=30)
 
 
 class Content(BaseModel):
@@ -102,6 +105,7 @@ class Case(BaseModel):
     decided_at: datetime | None = None
     resolution: Resolution | None = None
     created_at: datetime
+    round_deadline: datetime | None = None  # when the window of the latest round opened ends
     timeline: tuple[TimelineEntry, ...] = ()
     execution: str | None = None  # the execution driving the case, once the sweeper restarted it
     restarts: int = 0
@@ -114,6 +118,16 @@ class Case(BaseModel):
     def is_open(self) -> bool:
         """Still accepting votes: voting and not yet settled."""
         return self.status == "voting" and self.settled is None
+
+    @property
+    def deadline(self) -> datetime | None:
+        """When the current wait ends: the open round's window, or ops' resolution window once escalated."""
+        if self.is_open:
+            return self.round_deadline
+        escalations = [entry.at for entry in self.timeline if entry.event == "escalated"]
+        if self.status == "escalated" and escalations:
+            return max(escalations) + RESOLUTION_WINDOW
+        return None
 
 
 class Seat(BaseModel):

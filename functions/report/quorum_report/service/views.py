@@ -69,6 +69,7 @@ class OpsCaseView(BaseModel):
     decided_at: datetime | None = None
     resolution: Resolution | None = None
     created_at: datetime
+    deadline: datetime | None = None
     timeline: list[TimelineEntry]
     reviewer_stats: dict[str, Any] | None = None
 
@@ -85,6 +86,7 @@ class CaseSummary(BaseModel):
     decision: Decision | None = None
     created_at: datetime
     decided_at: datetime | None = None
+    deadline: datetime | None = None  # when the current wait ends (round window, or ops' resolution window)
 
 
 class ReportView(BaseModel):
@@ -119,13 +121,14 @@ def ops_view(case: Case, seats: list[Seat], stats: dict[str, Any] | None) -> Ops
         reporters=sorted(case.reporters), report_count=case.report_count,
         panel=[seat_view(s) for s in sorted(seats, key=lambda s: (s.round, s.invited_at, s.reviewer_id))],
         decision=case.decision, decided_at=case.decided_at, resolution=case.resolution, created_at=case.created_at,
-        timeline=timeline_of(case, seats), reviewer_stats=stats)
+        deadline=case.deadline, timeline=timeline_of(case, seats), reviewer_stats=stats)
 
 
 def summary(case: Case) -> CaseSummary:
     return CaseSummary(case_id=case.case_id, module=case.module, target_id=case.target.id, reason=case.reason,
                        status=case.status, round=case.round, tally=case.tally, report_count=case.report_count,
-                       decision=case.decision, created_at=case.created_at, decided_at=case.decided_at)
+                       decision=case.decision, created_at=case.created_at, decided_at=case.decided_at,
+                       deadline=case.deadline)
 
 
 def report_view(report: Report, case: Case) -> ReportView:

@@ -1,0 +1,41 @@
+"""The console over HTTP on the local cloud: served by the API itself, the local sign-in, and GET /v1/releases."""
+
+from __future__ import annotations
+
+import requests
+from e2e_cloud import LocalCloudProcess
+
+
+def test_the_console_is_served_by_the_api_itself_without_a_token(local_cloud: LocalCloudProcess) -> None:
+    page = requests.get(f"{local_cloud.api_url}/console/", timeout=10)
+    assert (page.status_code, page.headers["content-type"]) == (200, "text/html; charset=utf-8")
+    assert '<script type="module" src="/console/js/main.js">' in page.text
+    asset = requests.get(f"{local_cloud.api_url}/console/vendor/preact-11.2.0/hooks.mjs", timeout=10)
+    assert (asset.status_code, asset.headers["content-type"]) == (200, "text/javascript; charset=utf-8")
+    missing = requests.get(f"{local_cloud.api_url}/console/js/none.js", timeout=10)
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "asset_not_found")
+
+
+def test_local_sign_in_mints_a_token_the_gateway_accepts(local_cloud: LocalCloudProcess) -> None:
+    url = f"{local_cloud.api_url}/local/token"
+    assert requests.get(url, timeout=10).json()["groups"] == ["ops", "user", "module"]
+    minted = requests.post(url, json={"sub": "ops-local", "groups": ["ops"]}, timeout=10)
+    assert minted.status_code == 201
+    policies = requests.get(f"{local_cloud.api_url}/v1/policies", timeout=10,
+                            headers={"Authorization": f"Bearer {minted.json()['token']}"})
+    assert policies.status_code == 200
+    refused = requests.post(url, json={"sub": "ops-local", "groups": ["admin"]}, timeout=10)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "validation_error")
+
+
+def test_releases_over_http_for_ops_only_and_in_the_openapi_document(local_cloud: LocalCloudProcess) -> None:
+    url = f"{local_cloud.api_url}/v1/releases"
+    anonymous = requests.get(url, timeout=10)
+    as_user = requests.get(url, headers=local_cloud.headers("u-1", "user"), timeout=10)
+    as_ops = requests.get(url, headers=local_cloud.headers("ops-1", "ops"), timeout=10)
+    assert (anonymous.status_code, as_user.status_code, as_ops.status_code) == (401, 403, 200)
+    assert {f["function"] for f in as_ops.json()["functions"]} >= {"quorum-local-console", "quorum-local-report-api"}
+    document = requests.get(f"{local_cloud.api_url}/v1/openapi.json", timeout=10).json()
+    operation = document["paths"]["/v1/releases"]["get"]
+    assert {"200", "401", "403"} <= set(operation["responses"])
+    assert not [p for p in document["paths"] if p.startswith("/console")]
