@@ -63,7 +63,13 @@ def test_a_ops_resolve_an_escalated_case_from_the_top_of_the_queue(console: Cons
     expect(event(timeline, "escalated")).to_have_count(1)
     expect(page.locator("#case-status")).to_contain_text("escalated")
     expect(page.get_by_role("table").first).to_contain_text("expired")
+    expect(page.locator(".content-text").first).to_contain_text(PHONE_NUMBER)  # ops read the content unmasked
     console.shoot("case")
+    # And they can read it as the panel does: masked
+    page.get_by_role("button", name="Show what reviewers see").click()
+    seen = page.get_by_role("region", name="Reviewers' view")
+    expect(seen).to_contain_text("Cheap phones")
+    assert PHONE_NUMBER not in seen.inner_text() and "deals@example.com" not in seen.inner_text()
     # When they type a note and resolve
     page.get_by_label("Note").fill("Checked by hand: the review is genuine.")
     page.get_by_role("button", name="Resolve: no violation").click()

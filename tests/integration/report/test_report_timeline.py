@@ -50,3 +50,23 @@ def test_the_timeline_is_for_ops_and_for_cases_that_exist(api: Api, peers: Peers
     assert api.module("GET", f"/v1/cases/{case_id}/timeline").status == 403
     missing = api.ops("GET", "/v1/cases/case-nope/timeline")
     assert (missing.status, missing.code) == (404, "case_not_found")
+
+
+def test_ops_can_read_a_case_exactly_as_its_reviewers_do(api: Api, peers: Peers) -> None:
+    peers.reviewer.pool = POOL
+    api.put_policy(panel_size=3, votes_to_win=2, vote_window_seconds=600, substitute_rounds=0, min_votes=2)
+    body = {"reporter_id": "alice", "reason": "fraud", "target": {"module": "listing", "id": "item-9",
+            "owner_id": "owner-1", "content": {"text": "call 13812345678, ask owner-1"}}}
+    case_id = api.module("POST", "/v1/reports", body).body["case_id"]
+    panel = seated(api, case_id, 3)
+    full = api.ops("GET", f"/v1/cases/{case_id}").body
+    assert "13812345678" in full["target"]["content"]["text"]
+    as_reviewer = api.ops("GET", f"/v1/cases/{case_id}", query={"view": "reviewer"})
+    seen = api.user(panel[0], "GET", f"/v1/cases/{case_id}").body
+    assert as_reviewer.status == 200 and as_reviewer.body["content"] == seen["content"]
+    assert "13812345678" not in as_reviewer.body["content"]["text"] and "owner-1" not in str(as_reviewer.body)
+    assert as_reviewer.body["my_seat"] == {} and "panel" not in as_reviewer.body
+    outsider = api.user("rev-08", "GET", f"/v1/cases/{case_id}", query={"view": "reviewer"})
+    assert (outsider.status, outsider.code) == (403, "not_invited")
+    bad = api.ops("GET", f"/v1/cases/{case_id}", query={"view": "everything"})
+    assert (bad.status, bad.code) == (422, "validation_error")

@@ -17,10 +17,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who asks: a user id and whether they are ops."""
+    """Who asks: a user id, whether they are ops, and whether ops asked for the reviewers' view."""
 
     sub: str
     is_ops: bool
+    as_reviewer: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ def view_case(case_id: str, viewer: Viewer, *, store: CaseQueries,
     if case is None:
         raise NotFound("No such case.", code="case_not_found")
     seats = store.list_seats(case_id)
+    if viewer.is_ops and viewer.as_reviewer:  # what every panel member reads, without a seat of one's own
+        return reviewer_view(case, None)
     if viewer.is_ops:
         return ops_view(case, seats, reviewers.stats(sorted(s.reviewer_id for s in seats)))
     mine = next((s for s in seats if s.reviewer_id == viewer.sub), None)
@@ -48,7 +51,7 @@ def view_case(case_id: str, viewer: Viewer, *, store: CaseQueries,
     return reviewer_view(case, mine)
 
 
-def reviewer_view(case: Case, seat: Seat) -> ReviewerCaseView:
+def reviewer_view(case: Case, seat: Seat | None) -> ReviewerCaseView:
     """The content with contacts and the parties' ids masked."""
     people = [*case.reporters, case.target.owner_id]
     return ReviewerCaseView(
@@ -56,7 +59,7 @@ def reviewer_view(case: Case, seat: Seat) -> ReviewerCaseView:
         content=MaskedContent(text=mask_text(case.target.content.text, people),
                               image_urls=list(case.target.content.image_urls)),
         status=case.status, round=case.round,
-        my_seat=seat.model_dump(mode="json", include={"round", "status", "deadline", "verdict", "voted_at"}))
+        my_seat=seat.model_dump(mode="json", include={"round", "status", "deadline", "verdict", "voted_at"}) if seat else {})
 
 
 def list_cases(status: CaseStatus | None, limit: int, cursor: str | None, *, store: CaseQueries) -> Page:

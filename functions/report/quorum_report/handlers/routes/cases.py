@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
@@ -41,11 +41,13 @@ def get_cases(status: Annotated[CaseStatus | None, Query()] = None,
 @router.get("/v1/cases/<case_id>", summary="A case: masked for reviewers, full for ops", tags=["cases"])
 @allow("user", "ops")
 @refuses(404)
-def get_case(case_id: CaseIdPath) -> OpsCaseView | ReviewerCaseView:
-    """Invited reviewers see the masked content; ops see the panel, votes and timeline."""
+def get_case(case_id: CaseIdPath, view: Annotated[Literal["full", "reviewer"], Query()] = "full") -> OpsCaseView | ReviewerCaseView:
+    """Invited reviewers see the masked content; ops see the panel, votes and timeline, or with
+    `view=reviewer` exactly what the panel reads (masked, `my_seat` empty)."""
     caller = current_caller()
     deps = api_deps()
-    return view_case(case_id, Viewer(caller.sub, "ops" in caller.groups), store=deps.store, reviewers=deps.reviewers)
+    viewer = Viewer(caller.sub, "ops" in caller.groups, as_reviewer=view == "reviewer")
+    return view_case(case_id, viewer, store=deps.store, reviewers=deps.reviewers)
 
 
 @router.post("/v1/cases/<case_id>/votes", status_code=201, summary="Vote on a case", tags=["cases"])

@@ -1,25 +1,16 @@
 // Ops' case page: the whole case (unmasked), its seats, tally and timeline; the resolution of an escalated case.
 import { useState } from "preact/hooks";
-import { ApiError, api } from "../api.js";
+import { api } from "../api.js";
 import { html } from "../html.js";
 import { Countdown, When } from "../time.js";
 import { ErrorText, Link, Loading, Notice, PageHeading, Scroll, useLoad } from "../ui.js";
 
 const SETTLE_POLLS = 30;
 
-// The events of GET /v1/cases/{id}/timeline; where that route does not exist yet, the case view's own timeline.
-async function timelineOf(caseId, view) {
-  try {
-    return (await api("GET", `/v1/cases/${encodeURIComponent(caseId)}/timeline`)).events;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404 && error.code !== "case_not_found") return view.timeline || [];
-    throw error;
-  }
-}
-
 async function loadCase(caseId) {
-  const view = await api("GET", `/v1/cases/${encodeURIComponent(caseId)}`);
-  return { view, events: await timelineOf(caseId, view) };
+  const path = `/v1/cases/${encodeURIComponent(caseId)}`;
+  const [view, timeline] = await Promise.all([api("GET", path), api("GET", `${path}/timeline`)]);
+  return { view, events: timeline.events };
 }
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
@@ -47,6 +38,7 @@ export function CasePage({ caseId }) {
     <${Facts} view=${view} />
     <h2>Content</h2>
     <${Content} content=${view.target.content} />
+    <${ReviewersView} caseId=${view.case_id} />
     <h2>Reports</h2>
     <p>${view.report_count} ${view.report_count === 1 ? "report" : "reports"}, reason <strong>${view.reason}</strong>${view.detail ? html`: ${view.detail}` : null}.</p>
     <ul aria-label="Reporters">${view.reporters.map((r) => html`<li>${r}</li>`)}</ul>
@@ -61,6 +53,28 @@ export function CasePage({ caseId }) {
     </ol>
     ${view.status === "escalated" ? html`<${Resolve} caseId=${view.case_id} onResolved=${() => { setNotice("Resolution recorded; waiting for the case to close…"); waitUntilDecided(); }} />` : null}
     <p><${Link} href="/console/queue">Back to the queue<//></p>
+  </section>`;
+}
+
+// What the panel reads (GET /v1/cases/{id}?view=reviewer): masked content, no party ids, no panel.
+function ReviewersView({ caseId }) {
+  const [seen, setSeen] = useState(null);
+  const [error, setError] = useState(null);
+  const show = async () => {
+    setError(null);
+    try {
+      setSeen(await api("GET", `/v1/cases/${encodeURIComponent(caseId)}?view=reviewer`));
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return html`<section class="card" aria-labelledby="reviewers-view-heading">
+    <h2 id="reviewers-view-heading">What reviewers see</h2>
+    ${seen ? html`<div role="region" aria-label="Reviewers' view">
+        <p>Reason <strong>${seen.reason}</strong>${seen.detail ? html`: ${seen.detail}` : null}</p>
+        <${Content} content=${seen.content} /></div>`
+      : html`<button type="button" onClick=${show}>Show what reviewers see</button>`}
+    <${ErrorText} error=${error} />
   </section>`;
 }
 
