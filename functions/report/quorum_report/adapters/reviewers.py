@@ -10,21 +10,13 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from quorum_report.adapters.peers import RpcPeer
+
 log = logging.getLogger(__name__)
 
 
-class RpcReviewerDirectory:
+class RpcReviewerDirectory(RpcPeer):
     """`release_seat` and `reviewer_stats` on the reviewer service."""
-
-    def __init__(self, client: Any = None):
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            from quorum_common.rpc import default_client  # imported late: it pulls in discovery and boto3
-            self._client = default_client()
-        return self._client
 
     def release_seat(self, case_id: str, reviewer_id: str, outcome: str) -> None:
         try:

@@ -9,21 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from quorum_report.adapters.peers import RpcPeer
+
 log = logging.getLogger(__name__)
 
 
-class RpcRewardLedger:
+class RpcRewardLedger(RpcPeer):
     """`case_grants` on the reward worker."""
-
-    def __init__(self, client: Any = None):
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            from quorum_common.rpc import default_client  # imported late: it pulls in discovery and boto3
-            self._client = default_client()
-        return self._client
 
     def case_grants(self, case_id: str) -> list[dict[str, Any]] | None:
         try:
