@@ -318,3 +318,28 @@ def test_an_empty_substitute_draw_closes_the_case_by_the_final_rule_at_once() ->
                                   clock=world.clock)  # only people already invited: nobody may sit
     assert opened["next"] == "decide" and world.store.get_case(case_id).settled_by == "final_rule"
     assert len(world.notifier.invitations) == 3
+
+
+@pytest.mark.parametrize("round_", [1, 2])
+def test_a_retried_open_round_keeps_the_round_it_opened(round_: int) -> None:
+    # issue 15, defect 7: the retry saw its own reviewers as "invited before" and escalated (round 1)
+    # or decided at once (a substitute round) while the new seats were open
+    world = World(Policy(module="listing", version=1, panel_size=3, votes_to_win=2, vote_window_seconds=60,
+                         substitute_rounds=1, min_votes=2))
+    case_id = world.report()
+    if round_ == 2:
+        lifecycle.open_round(case_id, 1, ["a", "b", "c"], store=world.store, notifier=world.notifier, clock=world.clock)
+        assert world.vote(case_id, "a", "violation") == "ok"
+        world.clock.advance(61)
+        assert lifecycle.close_round(case_id, 1, store=world.store, reviewers=world.reviewers,
+                                     clock=world.clock)["next"] == "substitute"
+    drawn = ["x", "y", "z"][: 3 if round_ == 1 else 2]
+    first = lifecycle.open_round(case_id, round_, drawn, store=world.store, notifier=world.notifier, clock=world.clock)
+    world.clock.advance(2)  # Step Functions retries the task after a lost response
+    again = lifecycle.open_round(case_id, round_, drawn, store=world.store, notifier=world.notifier, clock=world.clock)
+    assert first["next"] == again["next"] == "await"
+    assert again["round"] == round_ and again["window_seconds"] == first["window_seconds"] - 2
+    case = world.store.get_case(case_id)
+    assert case.status == "voting" and case.settled is None
+    seats = [s for s in world.store.list_seats(case_id) if s.round == round_]
+    assert sorted(s.reviewer_id for s in seats) == sorted(drawn) and {s.status for s in seats} == {"invited"}

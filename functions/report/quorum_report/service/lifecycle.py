@@ -85,6 +85,9 @@ def open_round(case_id: str, round_: int, reviewer_ids: list[str], *, store: Lif
     """Seat the drawn reviewers, invite them, and start the window (or plan around an empty draw)."""
     case = case_or_404(store, case_id)
     now = clock()
+    opened = [s for s in store.list_seats(case_id) if s.round == round_]
+    if opened and case.round == round_ and case.is_open:  # a retried step: this round is open already
+        return _reopened(case, opened, notifier, now)
     drawn = _eligible(case, reviewer_ids)
     if not drawn:
         return _opened(_follow(plan_for_empty_draw(case.policy, case.tally, round_), case, round_, store, now))
@@ -97,6 +100,17 @@ def open_round(case_id: str, round_: int, reviewer_ids: list[str], *, store: Lif
                      for r in drawn])
     return AwaitVotes(case_id=case_id, module=case.module, round=round_,
                       window_seconds=max(1, math.ceil((deadline - now).total_seconds())), invited=len(drawn))
+
+
+def _reopened(case: Case, seats: list[Seat], notifier: Notifier, now: datetime) -> AwaitVotes:
+    """The round's seats stand: invite again whoever still holds one (the first try may have stopped
+    before it published), and wait out what is left of the round's one deadline."""
+    waiting = [s for s in seats if s.status == "invited"]
+    notifier.invite([ReviewerInvited(reviewer_id=s.reviewer_id, case_id=case.case_id, module=case.module,
+                                     deadline=s.deadline) for s in waiting])
+    left = min(s.deadline for s in seats) - now
+    return AwaitVotes(case_id=case.case_id, module=case.module, round=case.round,
+                      window_seconds=max(1, math.ceil(left.total_seconds())), invited=len(waiting))
 
 
 def _opened(plan: ClosedRound) -> OpenedRound:
