@@ -39,3 +39,23 @@ def test_releases_over_http_for_ops_only_and_in_the_openapi_document(local_cloud
     operation = document["paths"]["/v1/releases"]["get"]
     assert {"200", "401", "403"} <= set(operation["responses"])
     assert not [p for p in document["paths"] if p.startswith("/console")]
+
+
+def test_the_case_timeline_over_http_for_ops_only_and_in_the_openapi_document(local_cloud: LocalCloudProcess) -> None:
+    ops, module = local_cloud.headers("ops-1", "ops"), local_cloud.headers("listing-svc", "module")
+    report = {"reporter_id": "buyer-tl", "reason": "spam",
+              "target": {"module": "listing", "id": "item-timeline-http", "owner_id": "seller-tl", "content": {"text": "x"}}}
+    accepted = requests.post(f"{local_cloud.api_url}/v1/reports", json=report, headers=module, timeout=10)
+    assert accepted.status_code == 202
+    url = f"{local_cloud.api_url}/v1/cases/{accepted.json()['case_id']}/timeline"
+    timeline = requests.get(url, headers=ops, timeout=10)
+    assert timeline.status_code == 200 and timeline.json()["events"][0]["event"] == "reported"
+    assert timeline.json()["events"][0]["detail"]["reporter_id"] == "buyer-tl"
+    assert requests.get(url, timeout=10).status_code == 401
+    assert requests.get(url, headers=local_cloud.headers("u-1", "user"), timeout=10).status_code == 403
+    missing = requests.get(f"{local_cloud.api_url}/v1/cases/case-none/timeline", headers=ops, timeout=10)
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "case_not_found")
+    document = requests.get(f"{local_cloud.api_url}/v1/openapi.json", timeout=10).json()
+    responses = document["paths"]["/v1/cases/{case_id}/timeline"]["get"]["responses"]
+    assert {"200", "401", "403", "404"} <= set(responses)
+    assert responses["200"]["content"]["application/json"]["schema"]["$ref"].endswith("CaseTimelineResponse")
