@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from quorum_common import errors
 from quorum_common.auth import GROUPS, Caller, caller_from_event
 from quorum_common.idempotency import InvalidIdempotencyKey
+from quorum_common.jsonbody import BodyRefused, body_text, check_body
 
 STATUS_BY_ERROR: dict[type[errors.QuorumError], int] = {
     errors.MalformedRequest: 400,
@@ -262,7 +263,7 @@ class ThreadLocalHttpResolver(_DeclaredRoles, APIGatewayHttpResolver):
 
     def resolve(self, event: Any, context: Any) -> dict[str, Any]:
         _request.caller = None
-        refused = self._refuse_wrong_role(event)
+        refused = self._refuse_wrong_role(event) or _refuse_bad_body(event)
         if refused is not None:
             return refused
         self.current_event = self._to_proxy_event(dict(event))
@@ -280,6 +281,20 @@ class ThreadLocalHttpResolver(_DeclaredRoles, APIGatewayHttpResolver):
             return {"statusCode": status_for(exc), "headers": {"Content-Type": content_types.APPLICATION_JSON},
                     "body": json.dumps(error_body(exc.code, exc.message)), "isBase64Encoded": False}
         return None
+
+
+def _refuse_bad_body(event: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Answer 422 for a JSON body too deep, with a duplicate key or a control character (quorum_common.jsonbody)."""
+    text = body_text(event)
+    if text is None:
+        return None
+    try:
+        check_body(text)
+    except BodyRefused as refused:
+        return {"statusCode": 422, "headers": {"Content-Type": content_types.APPLICATION_JSON},
+                "body": json.dumps(error_body(refused.code, refused.message, [{"field": "body", "message": refused.message}])),
+                "isBase64Encoded": False}
+    return None
 
 
 def _is_response_defect(exc: RequestValidationError) -> bool:

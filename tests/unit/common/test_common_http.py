@@ -181,3 +181,22 @@ def test_a_router_route_without_a_declared_role_is_refused_at_import() -> None:
         @router.get("/undeclared")
         def undeclared() -> dict:
             return {}
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ("[" * 1000 + "]" * 1000, "body_too_deep"),  # 2 KB: the parser's recursion limit, a 500 before
+    ('{"name": ' + '{"a": ' * 40 + "1" + "}" * 40 + "}", "body_too_deep"),
+    ('{"name": "ok", "name": "ops"}', "duplicate_key"),
+    ('{"name": "a\\u0000b"}', "control_character"),
+    ('{"name": "a\\u001bb"}', "control_character"),
+    ('{"na\\u0000me": "x"}', "control_character"),
+])
+def test_a_body_too_deep_with_a_duplicate_key_or_a_control_character_is_refused(body: str, code: str) -> None:
+    status, answer, _ = _call("POST", "/things", body)
+    assert (status, answer["error"]["code"]) == (422, code)
+    assert answer["error"]["details"][0]["field"] == "body"
+
+
+def test_ordinary_text_with_newlines_brackets_and_quotes_in_strings_passes() -> None:
+    status, answer, _ = _call("POST", "/things", json.dumps({"name": "a\n[\"{"[:5]}))
+    assert status == 200, answer
