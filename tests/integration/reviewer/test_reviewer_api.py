@@ -164,3 +164,19 @@ def test_user_ids_follow_the_one_id_rule_of_every_capability(reviewer_table: str
     status, error = call_api("PUT", f"/v1/users/{user_id}/profile", body=profile_body(), **MODULE)
     assert status == 422, error
     assert table_items(reviewer_table) == []
+
+
+@pytest.mark.parametrize("forged", [
+    {"s": 0, "k": {"foo": "bar"}},  # a start key DynamoDB refuses: a 500 before (issue 15, defect 10)
+    {"s": 0, "k": {"pk": "USER#x", "sk": "PROFILE", "gsi1pk": "PROFILES#3", "gsi1sk": "x"}},  # another shard's key
+    {"s": 0, "k": {"pk": 1, "sk": "PROFILE", "gsi1pk": "PROFILES#0", "gsi1sk": "x"}},
+    {"s": 99, "k": None},
+])
+def test_a_forged_enrollment_cursor_is_refused_and_runs_nothing(reviewer_table: str, forged: dict[str, Any]) -> None:
+    from quorum_common.dynamo import encode_cursor
+
+    put_profile("alice")
+    before = table_items(reviewer_table)
+    status, body = call_api("POST", "/v1/reviewers/enrollments", body={"cursor": encode_cursor(forged)}, **OPS)
+    assert (status, body["error"]["code"]) == (422, "invalid_cursor")
+    assert table_items(reviewer_table) == before

@@ -22,15 +22,24 @@ def _pool_tags(reviewer: Reviewer | None) -> set[str]:
     return set(reviewer.profile.tags) if reviewer and reviewer.status is Status.ACTIVE else set()
 
 
+WALK_KEY = frozenset({"pk", "sk", "gsi1pk", "gsi1sk"})  # the table's key and gsi1's, in a LastEvaluatedKey
+
+
 def walk_position(cursor: str | None) -> tuple[int, dict[str, Any] | None]:
     """The (shard, start key) of a walk cursor; a cursor we did not make is the caller's mistake."""
     if cursor is None:
         return 0, None
     data = decode_cursor(cursor)
     shard, key = (data.get("s"), data.get("k")) if isinstance(data, dict) else (None, None)
-    if not isinstance(shard, int) or not 0 <= shard < PROFILE_SHARDS or not (key is None or isinstance(key, dict)):
+    if not isinstance(shard, int) or not 0 <= shard < PROFILE_SHARDS or not (key is None or _is_walk_key(key, shard)):
         raise InvalidInput("The cursor is not one this service returned.", code="invalid_cursor")
     return shard, key
+
+
+def _is_walk_key(key: Any, shard: int) -> bool:
+    """A start key of the profiles index in `shard`: exactly its four string attributes (a forged one was a 500)."""
+    return (isinstance(key, dict) and set(key) == WALK_KEY and all(isinstance(v, str) and v for v in key.values())
+            and key["gsi1pk"] == profiles_pk(shard))
 
 
 class DynamoReviewerRepository:
