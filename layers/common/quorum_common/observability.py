@@ -17,6 +17,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 
+DEFAULT_NAMESPACE = "Quorum"  # template.yaml Globals: POWERTOOLS_METRICS_NAMESPACE
+
 
 class TracingOff:
     """The subset of Tracer's interface Quorum uses, doing nothing."""
@@ -46,4 +48,7 @@ def observability(service: str) -> tuple[Logger, Metrics, Any]:
         tracer: Any = Tracer(service=service)
     else:
         tracer = TracingOff()
-    return Logger(service=service), Metrics(service=service), tracer
+    # The template's namespace when the variable is not (yet) set: a module imported before its
+    # environment (a test collecting it) must still flush its metrics, not fail with "no namespace".
+    namespace = os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or DEFAULT_NAMESPACE
+    return Logger(service=service), Metrics(service=service, namespace=namespace), tracer
