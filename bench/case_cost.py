@@ -31,6 +31,8 @@ from typing import Any
 
 import boto3
 
+from quorum_common import aws
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "infra"))
 
 from moto.awslambda.models import LambdaFunction
@@ -79,6 +81,17 @@ class Meter:
         LambdaFunction._invoke_lambda = counted_invoke
         boto3.setup_default_session()
         boto3.DEFAULT_SESSION.events.register("before-call.dynamodb", self._count_dynamodb)
+        # The functions' clients come from quorum_common.aws (its own sessions): count on each one it builds.
+        build = aws._build
+
+        def counted_build(session: Any, service: str, endpoint: str | None) -> Any:
+            built = build(session, service, endpoint)
+            if service == "dynamodb":
+                built.meta.events.register("before-call.dynamodb", meter._count_dynamodb)
+            return built
+
+        aws._build = counted_build
+        aws.forget_clients()
 
     def _count_dynamodb(self, **_: Any) -> None:
         with self._lock:

@@ -85,9 +85,9 @@ def open_round(case_id: str, round_: int, reviewer_ids: list[str], *, store: Lif
     """Seat the drawn reviewers, invite them, and start the window (or plan around an empty draw)."""
     case = case_or_404(store, case_id)
     now = clock()
-    opened = [s for s in store.list_seats(case_id) if s.round == round_]
-    if opened and case.round == round_ and case.is_open:  # a retried step: this round is open already
-        return _reopened(case, opened, notifier, now)
+    seats = [s for s in store.list_seats(case_id) if s.round == round_] if _round_opened(case, round_) else []
+    if seats:  # a retried step: this round's seats are stored already
+        return _reopened(case, seats, notifier, now)
     drawn = _eligible(case, reviewer_ids)
     if not drawn:
         return _opened(_follow(plan_for_empty_draw(case.policy, case.tally, round_), case, round_, store, now))
@@ -100,6 +100,12 @@ def open_round(case_id: str, round_: int, reviewer_ids: list[str], *, store: Lif
                      for r in drawn])
     return AwaitVotes(case_id=case_id, module=case.module, round=round_,
                       window_seconds=max(1, math.ceil((deadline - now).total_seconds())), invited=len(drawn))
+
+
+def _round_opened(case: Case, round_: int) -> bool:
+    """Whether `round_` is the case's open round and its seats were added (the case row says so: no read)."""
+    return case.is_open and case.round == round_ and any(
+        e.event == "round_opened" and e.detail.get("round") == round_ for e in case.timeline)
 
 
 def _reopened(case: Case, seats: list[Seat], notifier: Notifier, now: datetime) -> AwaitVotes:
