@@ -11,6 +11,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
 
 from aws_lambda_powertools import Logger
@@ -172,6 +173,12 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
+@cache
+def _route_signature() -> inspect.Signature:
+    """Powertools' `route` signature, read once (not once per route: that is a cold-start cost)."""
+    return inspect.signature(APIGatewayHttpRouter.route)
+
+
 class _DeclaredRoles:
     """Records each route's `@allow` groups by route key (on a router a route without one is a defect),
     and documents its responses from its return model, its status and its refusals."""
@@ -180,7 +187,7 @@ class _DeclaredRoles:
     declarations_required = True
 
     def route(self, rule: str, method: Any, *args: Any, **kwargs: Any) -> Callable[[F], F]:
-        bound = inspect.signature(APIGatewayHttpRouter.route).bind(self, rule, method, *args, **kwargs)
+        bound = _route_signature().bind(self, rule, method, *args, **kwargs)
         methods = (method,) if isinstance(method, str) else tuple(method)
 
         def decorator(func: F) -> F:
