@@ -285,9 +285,14 @@ class ThreadLocalHttpResolver(_DeclaredRoles, APIGatewayHttpResolver):
         try:
             _request.caller = caller_from_event(event).require(*allowed)
         except errors.QuorumError as exc:
-            return {"statusCode": status_for(exc), "headers": {"Content-Type": content_types.APPLICATION_JSON},
-                    "body": json.dumps(error_body(exc.code, exc.message)), "isBase64Encoded": False}
+            return _early_answer(exc)
         return None
+
+
+def _early_answer(exc: errors.QuorumError) -> dict[str, Any]:
+    """The API Gateway response of an error found before Powertools routes the request."""
+    return {"statusCode": status_for(exc), "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "body": json.dumps(error_body(exc.code, exc.message, exc.details)), "isBase64Encoded": False}
 
 
 def _refuse_bad_body(event: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -298,9 +303,7 @@ def _refuse_bad_body(event: Mapping[str, Any]) -> dict[str, Any] | None:
     try:
         check_body(text)
     except BodyRefused as refused:
-        return {"statusCode": 422, "headers": {"Content-Type": content_types.APPLICATION_JSON},
-                "body": json.dumps(error_body(refused.code, refused.message, [{"field": "body", "message": refused.message}])),
-                "isBase64Encoded": False}
+        return _early_answer(refused)
     return None
 
 

@@ -11,17 +11,17 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from quorum_common.errors import InvalidInput
+
 MAX_DEPTH = 32  # no Quorum request nests more than 4 deep; 32 leaves room and stays far from recursion limits
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 
-class BodyRefused(Exception):
-    """The body breaks a rule: `code` and a sentence for the caller."""
+class BodyRefused(InvalidInput):
+    """The body breaks a rule (422): `code` and a sentence for the caller, the field being the body."""
 
     def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(message, code=code, details=[{"field": "body", "message": message}])
 
 
 def _depth(text: str) -> int:
