@@ -83,4 +83,5 @@ def post_resolution(case_id: CaseIdPath, resolution: ResolutionRequest) -> Resol
 def get_case_timeline(case_id: CaseIdPath) -> CaseTimelineResponse:
     """Ops: reports, rounds, invitations, votes, expired seats, substitutes, escalation, resolution, decision,
     rewards."""
-    return CaseTimelineResponse(case_id=case_id, events=case_timeline(case_id, store=api_deps().store, rewards=api_deps().rewards))
+    deps = api_deps()
+    return CaseTimelineResponse(case_id=case_id, events=case_timeline(case_id, store=deps.store, rewards=deps.rewards))
