@@ -58,7 +58,7 @@ def _rewarded(grants: list[dict[str, Any]] | None) -> list[TimelineEvent]:
     """One `rewards_granted` event, when the last voter was granted (absent: not granted yet, or unknown)."""
     if not grants:
         return []
-    at = max(datetime.fromisoformat(str(g["granted_at"]).replace("Z", "+00:00")) for g in grants)
+    at = max(datetime.fromisoformat(str(g["granted_at"])) for g in grants)  # 3.11 reads the "Z" form
     detail = {"grants": [{"reviewer_id": g["reviewer_id"], "points": g["points"]} for g in grants],
               "points": sum(int(g["points"]) for g in grants)}
     return [TimelineEvent(at=at, event="rewards_granted", detail=detail)]
