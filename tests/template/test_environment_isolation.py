@@ -30,8 +30,8 @@ from quorum_local.template import Template, TemplateError
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_MENTION = re.compile(r"quorum[-/]([a-z0-9]+)")
-# Actions with no resource-level scoping at all (none are used inline today).
-UNSCOPABLE_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+# Actions with no resource-level scoping at all (a task token has no resource type: issue 15 #1).
+UNSCOPABLE_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "states:SendTaskSuccess"}
 # Resource types whose physical name must carry the environment, and the property holding it.
 NAMED = {
     "AWS::Lambda::Function": "FunctionName", "AWS::Lambda::LayerVersion": "LayerName",
