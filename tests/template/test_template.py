@@ -144,7 +144,8 @@ def test_the_deciding_vote_may_send_its_callback_and_a_denial_is_alarmed(transfo
     assert [(role, s["Action"], s["Resource"]) for role, s in sends] == [
         ("ReportApiFunctionRole", ["states:SendTaskSuccess"], "*")]  # and no SendTaskFailure: nothing calls it
     alarm = transformed["Resources"]["StepFunctionsAccessDeniedAlarm"]["Properties"]
-    assert (alarm["Namespace"], alarm["MetricName"]) == ("Quorum", "StepFunctionsAccessDenied")
+    metric = alarm["Metrics"][0]["MetricStat"]["Metric"]
+    assert (metric["Namespace"], metric["MetricName"]) == ("Quorum", "StepFunctionsAccessDenied")
     assert alarm["AlarmActions"] == [{"Ref": "OpsAlertsTopic"}]
 
 
