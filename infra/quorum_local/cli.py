@@ -2,6 +2,7 @@
 
     quorum-local run                      # the whole platform on 127.0.0.1 (make run)
     quorum-local token --sub u-1 --groups user
+    quorum-local token --sub listing-svc --groups module --module listing
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import threading
 import time
 import warnings
 
+from quorum_common.vocabulary import MODULES
 from quorum_local import tokens
 from quorum_local.server import LocalCloud, Settings
 from quorum_local.template import Template
@@ -21,14 +23,17 @@ from quorum_local.template import Template
 def _token_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sub", required=True, help="user or module id")
     parser.add_argument("--groups", required=True, help="comma-separated: module, user, ops")
+    parser.add_argument("--module", choices=MODULES, help="the module a module token speaks for (quorum_module)")
     parser.add_argument("--ttl", type=int, default=12 * 3600, help="seconds the token stays valid")
 
 
-def mint_local_token(sub: str, groups: list[str], ttl: int = 12 * 3600, secret: str | None = None) -> str:
-    """A token the local gateway accepts (issuer and audience from template.yaml's defaults)."""
+def mint_local_token(sub: str, groups: list[str], ttl: int = 12 * 3600, secret: str | None = None,
+                     module: str | None = None) -> str:
+    """A token the local gateway accepts (issuer and audience from template.yaml's defaults); a module
+    token names the module it speaks for in `module`."""
     params = Template.load("local").parameters
     return tokens.mint(secret or Settings.from_environ().jwt_secret, sub, groups,
-                       issuer=params["JwtIssuer"], audience=params["JwtAudience"], ttl_seconds=ttl)
+                       issuer=params["JwtIssuer"], audience=params["JwtAudience"], ttl_seconds=ttl, module=module)
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -37,7 +42,11 @@ def cmd_token(args: argparse.Namespace) -> int:
     if unknown or not groups:
         print(f"error: --groups takes module, user and/or ops (got {args.groups!r})", file=sys.stderr)
         return 2
-    print(mint_local_token(args.sub, groups, args.ttl))
+    if ("module" in groups) != bool(args.module):
+        print("error: a module token needs --module (listing, post, ...), and only a module token takes it",
+              file=sys.stderr)
+        return 2
+    print(mint_local_token(args.sub, groups, args.ttl, module=args.module))
     return 0
 
 
@@ -58,6 +67,7 @@ Try:
   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\
     aws --endpoint-url {settings.aws_url} dynamodb list-tables
 More tokens: make token ARGS="--sub u-1 --groups user"   (or .venv/bin/quorum-local token ...)
+  a module:  make token ARGS="--sub listing-svc --groups module --module listing"
 Ctrl-C stops everything.
 """
 
