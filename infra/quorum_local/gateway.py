@@ -25,6 +25,7 @@ from quorum_local import signin, tokens
 from quorum_local.template import Template
 
 MAX_BODY_BYTES = 1024 * 1024  # API Gateway's 10 MB is far above anything Quorum accepts
+MAX_REQUEST_LINE_AND_HEADERS = 10240  # API Gateway HTTP API quota: request line and header values together
 
 
 @dataclass(frozen=True)
@@ -172,12 +173,55 @@ def _json(value: Any) -> bytes:
     return json.dumps(value).encode()
 
 
+# What the standard library refuses before a route is looked for, in the error format (not its HTML page).
+REFUSED_BY_THE_SERVER = {
+    400: ("bad_request", "The request is not HTTP."),
+    408: ("request_timeout", "The request did not arrive in time."),
+    414: ("uri_too_long", f"The request line is over {MAX_REQUEST_LINE_AND_HEADERS} bytes."),
+    431: ("headers_too_large", f"The request line and headers are over {MAX_REQUEST_LINE_AND_HEADERS} bytes, "
+                               "or over 100 header lines."),
+    505: ("http_version_not_supported", "Use HTTP/1.1."),
+}
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     owner: Gateway
     protocol_version = "HTTP/1.1"
 
     def log_message(self, fmt: str, *args: Any) -> None:  # one line per request, on stderr
         super().log_message(fmt, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # every method is routed: an unknown one is 404/405 here, not the stdlib's 501
+            return self._handle
+        raise AttributeError(name)
+
+    def parse_request(self) -> bool:
+        """The standard library's parsing, then API Gateway's limit on the request line and header values."""
+        if not super().parse_request():
+            return False
+        if len(self.requestline) > MAX_REQUEST_LINE_AND_HEADERS:
+            self.send_error(414)
+            return False
+        if len(self.requestline) + sum(len(v) for v in self.headers.values()) > MAX_REQUEST_LINE_AND_HEADERS:
+            self.send_error(431)
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's refusals (line or headers too long, not HTTP) as JSON in the error format."""
+        self.log_error("code %d, message %s", code, message)
+        error, sentence = REFUSED_BY_THE_SERVER.get(code, ("bad_request", message or "The request is not HTTP."))
+        body = _json(error_body(error, sentence))
+        if self.request_version == "HTTP/0.9":  # the stdlib's default before the line is read: it would omit the status
+            self.request_version = self.protocol_version
+        self.send_response(code)
+        self.send_header("content-type", "application/json")
+        self.send_header("connection", "close")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.send_response(status)
@@ -193,7 +237,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._send(status, headers or {}, _json(error_body(code, message)))
 
     def _handle(self) -> None:
-        method, path = self.command.upper(), urlsplit(self.path).path
+        method, path = self.command, urlsplit(self.path).path  # methods are case-sensitive (RFC 9110)
         try:
             length = int(self.headers.get("content-length") or 0)
         except ValueError:
@@ -222,8 +266,6 @@ class _RequestHandler(BaseHTTPRequestHandler):
         text = body.decode("utf-8", errors="replace") or None
         event = build_event(route, method, self.path, headers, text, params, claims, self.client_address[0])
         self._send(*self.owner.invoke(route, event))
-
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle
 
     def do_HEAD(self) -> None:  # answered like GET's status, without a body: routes here are JSON-only
         self._error(405, "method_not_allowed", "HEAD is not served; use GET.")
