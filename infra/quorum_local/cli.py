@@ -17,6 +17,7 @@ from pathlib import Path
 
 from quorum_local import tokens
 from quorum_local.server import LocalCloud, Settings
+from quorum_local.state import SAVE_EVERY_SECONDS
 from quorum_local.template import Template
 
 
@@ -48,7 +49,7 @@ def state_line(state_dir: Path | None, restored: dict[str, int]) -> str:
     if state_dir is None:
         return "in memory only: Ctrl-C ends it (keep it across restarts: quorum-local run --state DIR)"
     found = f"restored {sum(restored.values())} items" if restored else "nothing saved yet"
-    return f"{state_dir} ({found}; saved every 30 s and on Ctrl-C)"
+    return f"{state_dir} ({found}; saved every {SAVE_EVERY_SECONDS} s and on Ctrl-C)"
 
 
 def banner(settings: Settings, state: str) -> str:
