@@ -176,8 +176,9 @@ def test_thirty_clients_at_once_all_get_answers(gateway: tuple[str, RecordingLam
     assert statuses == [200] * CONCURRENT_CLIENTS and len(fake.events) == CONCURRENT_CLIENTS
 
 
-def test_stop_works_on_a_gateway_that_never_served(template: Template) -> None:
+def test_stop_frees_the_port_and_is_harmless_before_a_start_or_twice(template: Template) -> None:
     gw = Gateway(template, RecordingLambda(), SECRET)
+    gw.stop()  # never started: what LocalCloud.stop does after a start that failed early
     port = free_port()
     gw.start(HOST, port)
     gw.stop()
