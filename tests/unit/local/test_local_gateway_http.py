@@ -42,8 +42,8 @@ def template() -> Template:
     return Template.load("local")
 
 
-@pytest.fixture
-def gateway(template: Template) -> Iterator[tuple[str, RecordingLambda, Template]]:
+@pytest.fixture(scope="module")
+def running(template: Template) -> Iterator[tuple[str, RecordingLambda, Template]]:
     fake = RecordingLambda()
     gw = Gateway(template, fake, SECRET)
     port = free_port()
@@ -52,6 +52,12 @@ def gateway(template: Template) -> Iterator[tuple[str, RecordingLambda, Template
         yield f"http://{HOST}:{port}", fake, template
     finally:
         gw.stop()
+
+
+@pytest.fixture
+def gateway(running: tuple[str, RecordingLambda, Template]) -> tuple[str, RecordingLambda, Template]:
+    running[1].events.clear()  # one server for the module (a stop waits out its 0.5 s poll); events per test
+    return running
 
 
 def _token(template: Template, *groups: str) -> str:
