@@ -45,7 +45,7 @@ def test_refused_reports_store_nothing(api: Api, peers: Peers) -> None:
     post = lambda body, **kw: api.module("POST", "/v1/reports", body, **kw)  # noqa: E731
     _check([
         ("malformed json", api.module("POST", "/v1/reports", raw_body='{"reporter_id": '), 400, "malformed_json"),
-        ("unknown module", post(_with("target.module", "auction")), 422, "validation_error"),
+        ("unknown module", post(_with("target.module", "auction")), 422, "unknown_module"),
         ("unknown reason", post(_with("reason", "ugly")), 422, "unknown_reason"),
         ("reason of another module", post(_with("reason", "fake_review")), 422, "unknown_reason"),
         ("missing reporter", post(_with("reporter_id", ...)), 422, "validation_error"),
@@ -89,7 +89,7 @@ def test_refused_policies_store_nothing(api: Api, peers: Peers) -> None:
         ("bad tag", put("listing", {**rules, "reviewer_tags": ["Trusted Users!"]}), 422, "validation_error"),
         ("unknown field", put("listing", {**rules, "quorum": 3}), 422, "validation_error"),
         ("missing field", put("listing", {"panel_size": 5}), 422, "validation_error"),
-        ("unknown module", put("auction", rules), 422, "validation_error"),
+        ("unknown module", put("auction", rules), 422, "unknown_module"),
         ("malformed json", api.ops("PUT", "/v1/policies/listing", raw_body="{"), 400, "malformed_json"),
         ("module may not", api.module("PUT", "/v1/policies/listing", rules), 403, "wrong_role"),
         ("user may not read", api.user("u-1", "GET", "/v1/policies"), 403, "wrong_role"),
