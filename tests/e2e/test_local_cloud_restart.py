@@ -23,8 +23,8 @@ from quorum_local.template import ROOT
 POLICY = {"panel_size": 3, "votes_to_win": 2, "min_votes": 2, "vote_window_seconds": 600, "substitute_rounds": 0}
 
 
-def _mint(sub: str, groups: list[str]) -> str:
-    return mint_local_token(sub, groups, secret=SECRET)
+def _mint(sub: str, groups: list[str], module: str | None = None) -> str:
+    return mint_local_token(sub, groups, secret=SECRET, module=module)
 
 
 @contextmanager
