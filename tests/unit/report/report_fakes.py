@@ -24,7 +24,17 @@ from quorum_report.domain.case import (
 )
 from quorum_report.domain.errors import CaseAlreadyDecided, CaseNotSettled, CaseSettled, CaseStateChanged
 from quorum_report.domain.policy import Policy
-from quorum_report.service.ports import CaseNotOpen, NotSettled, Page, Quota, QuotaExceeded, SeatRejected, TargetTaken, VersionConflict
+from quorum_report.service.ports import (
+    AlreadyReported,
+    CaseNotOpen,
+    NotSettled,
+    Page,
+    Quota,
+    QuotaExceeded,
+    SeatRejected,
+    TargetTaken,
+    VersionConflict,
+)
 
 
 class FakeClock:
@@ -59,6 +69,7 @@ class FakeStore:
     reports: dict[str, Report] = field(default_factory=dict)
     locks: dict[tuple[str, str], str] = field(default_factory=dict)
     quotas: dict[tuple[str, str], int] = field(default_factory=dict)
+    reporters: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (case, module, reporter) -> report id
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     # reads
@@ -80,6 +91,9 @@ class FakeStore:
 
     def get_report(self, report_id: str) -> Report | None:
         return self.reports.get(report_id)
+
+    def reported_by(self, case_id: str, submitted_by: str, reporter_id: str) -> str | None:
+        return self.reporters.get((case_id, submitted_by, reporter_id))
 
     def list_cases(self, status: CaseStatus, limit: int, cursor: str | None) -> Page:
         chosen = sorted((c for c in self.cases.values() if c.status == status), key=lambda c: c.created_at)
@@ -104,6 +118,7 @@ class FakeStore:
             self._count(quota)
             self.cases[case.case_id] = case
             self.reports[report.report_id] = report
+            self.reporters[(case.case_id, report.submitted_by, report.reporter_id)] = report.report_id
             self.locks[(case.module, case.target.id)] = case.case_id
 
     def join_case(self, report: Report, quota: Quota, track_reporter: bool) -> None:
@@ -112,6 +127,9 @@ class FakeStore:
             case = self.cases.get(report.case_id)
             if case is None or case.status == "decided":
                 raise CaseNotOpen()
+            if (case.case_id, report.submitted_by, report.reporter_id) in self.reporters:
+                raise AlreadyReported()
+            self.reporters[(case.case_id, report.submitted_by, report.reporter_id)] = report.report_id
             self._count(quota)
             reporters = case.reporters | ({report.reporter_id} if track_reporter else set())
             self.cases[case.case_id] = case.model_copy(update={"reporters": reporters,

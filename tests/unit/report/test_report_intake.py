@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -115,3 +116,17 @@ def _decide(intake: Intake, case_id: str, decision: str) -> None:
     case = intake.store.get_case(case_id)
     intake.store.cases[case_id] = case.model_copy(update={"status": "decided", "settled": decision,
                                                           "decision": decision, "decided_at": intake.clock()})
+
+
+def test_a_repeat_report_on_the_open_case_returns_the_first_and_uses_no_unit_of_the_cap() -> None:
+    intake = Intake(cap=2)
+    first = intake.submit(reporter="alice")
+    joined = intake.submit(reporter="carol")
+    assert intake.submit(reporter="alice", reason="counterfeit") == replace(first, existing=True)
+    assert intake.submit(reporter="carol") == replace(joined, existing=True)
+    case = intake.store.get_case(first.case_id)
+    assert case.report_count == 2 and len(intake.store.reports) == 2
+    assert intake.submit(reporter="alice", target_id="item-2").status == "voting"  # her second unit of the day
+    with pytest.raises(RateLimited):
+        intake.submit(reporter="alice", target_id="item-3")
+    assert intake.submit(reporter="alice").report_id == first.report_id  # a repeat at the cap is still answered

@@ -28,7 +28,7 @@ from quorum_report.domain.case import (
     Verdict,
 )
 from quorum_report.domain.errors import CaseAlreadyDecided, CaseNotSettled, CaseSettled, CaseStateChanged
-from quorum_report.service.ports import CaseNotOpen, NotSettled, Page, Quota, QuotaExceeded, SeatRejected, TargetTaken
+from quorum_report.service.ports import AlreadyReported, CaseNotOpen, NotSettled, Page, Quota, QuotaExceeded, SeatRejected, TargetTaken
 
 QUOTA_TTL = timedelta(days=2)
 
@@ -93,8 +93,13 @@ class DynamoReportStore:
             self.table.put_op(it.report_item(report), "attribute_not_exists(pk)"),
             self.table.put_op(it.lock_item(case), lock_condition, {":old": replaces} if replaces else None),
             self._quota_op(quota, case.created_at),
+            self.table.put_op(it.reporter_item(report)),
         ]
         self._intake(operations, {2: TargetTaken, 3: QuotaExceeded})
+
+    def reported_by(self, case_id: str, submitted_by: str, reporter_id: str) -> str | None:
+        row = self.table.get(it.reporter_key(case_id, submitted_by, reporter_id))
+        return row["report_id"] if row else None
 
     def join_case(self, report: Report, quota: Quota, track_reporter: bool) -> None:
         adds = "report_count :one, reasons :reason" + (", reporters :reporter" if track_reporter else "")
@@ -107,8 +112,9 @@ class DynamoReportStore:
             self.table.update_op(it.case_key(report.case_id), f"ADD {adds} SET updated_at = :at", values,
                            {"#status": "status"}, "attribute_exists(pk) AND #status <> :decided"),
             self._quota_op(quota, report.created_at),
+            self.table.put_op(it.reporter_item(report), "attribute_not_exists(pk)"),
         ]
-        self._intake(operations, {1: CaseNotOpen, 2: QuotaExceeded})
+        self._intake(operations, {1: CaseNotOpen, 2: QuotaExceeded, 3: AlreadyReported})
 
     def add_report(self, report: Report, quota: Quota) -> None:
         operations = [self.table.put_op(it.report_item(report), "attribute_not_exists(pk)"),
@@ -119,7 +125,7 @@ class DynamoReportStore:
         try:
             self.table.transact(operations)
         except TransactionCancelled as exc:
-            for index in sorted(signals, reverse=True):  # the quota (last) speaks first
+            for index in sorted(signals, reverse=True):  # the quota (last of the open) speaks first
                 if exc.failed(index):
                     raise signals[index]() from exc
             raise

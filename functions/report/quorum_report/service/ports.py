@@ -44,6 +44,10 @@ class QuotaExceeded(Exception):
     """The reporter reached today's cap."""
 
 
+class AlreadyReported(Exception):
+    """The reporter already has a report on this case."""
+
+
 class SeatRejected(Exception):
     """The seat is not (or no longer) open to a vote: voted, expired or another round."""
 
@@ -80,6 +84,8 @@ class IntakeStore(Protocol):
     def join_case(self, report: Report, quota: Quota, track_reporter: bool) -> None: ...
     def add_report(self, report: Report, quota: Quota) -> None: ...
     def get_report(self, report_id: str) -> Report | None: ...
+    def reported_by(self, case_id: str, submitted_by: str, reporter_id: str) -> str | None:
+        """The id of the reporter's report on the case through that module, if they made one."""
 
 
 class VotingStore(Protocol):
