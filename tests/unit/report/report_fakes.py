@@ -29,8 +29,10 @@ from quorum_report.service.ports import (
     CaseNotOpen,
     NotSettled,
     Page,
+    PanelChanged,
     Quota,
     QuotaExceeded,
+    SeatChanged,
     SeatRejected,
     TargetTaken,
     VersionConflict,
@@ -121,14 +123,21 @@ class FakeStore:
             self.reporters[(case.case_id, report.submitted_by, report.reporter_id)] = report.report_id
             self.locks[(case.module, case.target.id)] = case.case_id
 
-    def join_case(self, report: Report, quota: Quota, track_reporter: bool) -> None:
+    def join_case(self, report: Report, quota: Quota, track_reporter: bool, recuse: Seat | None = None, *,
+                  unseated: bool = False) -> None:
         with self.lock:
             self._check_quota(quota)
             case = self.cases.get(report.case_id)
-            if case is None or case.status == "decided":
+            if case is None or case.status == "decided" or (unseated and report.reporter_id in case.invited):
                 raise CaseNotOpen()
             if (case.case_id, report.submitted_by, report.reporter_id) in self.reporters:
                 raise AlreadyReported()
+            seat_key = (case.case_id, recuse.reviewer_id) if recuse else None
+            if seat_key and self.seats[seat_key].status != "invited":
+                raise SeatChanged()
+            if seat_key:
+                self.seats[seat_key] = self.seats[seat_key].model_copy(update={"status": "recused",
+                                                                               "ended_at": report.created_at})
             self.reporters[(case.case_id, report.submitted_by, report.reporter_id)] = report.report_id
             self._count(quota)
             reporters = case.reporters | ({report.reporter_id} if track_reporter else set())
@@ -174,6 +183,8 @@ class FakeStore:
             case = self.cases[case_id]
             if case.status != "voting" or case.settled or case.round != round_:
                 raise CaseStateChanged("moved on")
+            if case.reporters & {s.reviewer_id for s in seats}:
+                raise PanelChanged()
             for seat in seats:
                 self.seats[(case_id, seat.reviewer_id)] = seat
             self.cases[case_id] = case.model_copy(update={
@@ -304,10 +315,20 @@ class FakeNotifier:
 
 
 @dataclass
+class FakeRecusals:
+    asked: list[Seat] = field(default_factory=list)
+
+    def substitute(self, seat: Seat) -> None:
+        self.asked.append(seat)
+
+
+@dataclass
 class FakeReviewers:
     released: list[tuple[str, str]] = field(default_factory=list)
     outcomes: dict[str, str] = field(default_factory=dict)
     available: bool = True
+    pool: list[str] = field(default_factory=list)
+    draws: list[Any] = field(default_factory=list)
 
     def release_seat(self, case_id: str, reviewer_id: str, outcome: str) -> None:
         self.released.append((case_id, reviewer_id))
@@ -315,3 +336,7 @@ class FakeReviewers:
 
     def stats(self, reviewer_ids: Sequence[str]) -> dict[str, Any] | None:
         return {r: {"invited": 1} for r in reviewer_ids} if self.available else None
+
+    def draw(self, draw: Any) -> list[str]:
+        self.draws.append(draw)
+        return [r for r in self.pool if r not in draw.exclude][:draw.seats_needed]

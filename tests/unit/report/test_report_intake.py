@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from report_fakes import FakeClock, FakeIds, FakePolicyStore, FakeStore, FakeWorkflow
+from report_fakes import FakeClock, FakeIds, FakePolicyStore, FakeRecusals, FakeStore, FakeWorkflow
 
 from quorum_common.errors import InvalidInput, NotFound, RateLimited
 from quorum_report.domain.case import Content, Target
@@ -17,13 +17,14 @@ class Intake:
     def __init__(self, cap: int = 20) -> None:
         self.store, self.policies, self.workflow = FakeStore(), FakePolicyStore(), FakeWorkflow()
         self.clock, self.ids, self.limits = FakeClock(), FakeIds(), IntakeLimits(daily_cap=cap)
+        self.recusals = FakeRecusals()
 
     def submit(self, reporter: str = "alice", target_id: str = "item-1", reason: str = "fraud",
                owner: str = "bob", module: str = "listing"):
         cmd = SubmitReport(submitted_by="listing-svc", reporter_id=reporter, reason=reason,
                            target=Target(module=module, id=target_id, owner_id=owner, content=Content(text="x")))
         return submit_report(cmd, store=self.store, policies=self.policies, workflow=self.workflow,
-                             clock=self.clock, new_id=self.ids, limits=self.limits)
+                             recusals=self.recusals, clock=self.clock, new_id=self.ids, limits=self.limits)
 
 
 def test_three_reports_on_one_target_make_one_case_and_one_execution() -> None:

@@ -23,6 +23,8 @@ from quorum_report.service.ports import (
     PolicyStore,
     Quota,
     QuotaExceeded,
+    Recusals,
+    SeatChanged,
     TargetTaken,
     Workflow,
 )
@@ -31,7 +33,7 @@ __all__ = ["IntakeLimits", "ReportAccepted", "ReportStatus", "SubmitReport", "ch
            "submit_report"]
 log = logging.getLogger(__name__)
 ATTEMPTS = 4
-RETRIED = (TargetTaken, CaseNotOpen, AlreadyReported)  # the case changed under us: look again
+RETRIED = (TargetTaken, CaseNotOpen, SeatChanged, AlreadyReported)  # the case changed under us: look again
 
 
 def check_report(cmd: SubmitReport) -> None:
@@ -45,7 +47,7 @@ def check_report(cmd: SubmitReport) -> None:
 
 
 def submit_report(cmd: SubmitReport, *, store: IntakeStore, policies: PolicyStore, workflow: Workflow,
-                  clock: Clock, new_id: NewId, limits: IntakeLimits) -> ReportAccepted:
+                  recusals: Recusals, clock: Clock, new_id: NewId, limits: IntakeLimits) -> ReportAccepted:
     """Store the report on the target's open case, its recent decision, or a new case."""
     check_report(cmd)
     now = clock()
@@ -54,7 +56,7 @@ def submit_report(cmd: SubmitReport, *, store: IntakeStore, policies: PolicyStor
     try:
         for _ in range(ATTEMPTS):
             try:
-                return _place(cmd, report_id, now, quota, store, policies, workflow, new_id, limits)
+                return _place(cmd, report_id, now, quota, store, policies, workflow, recusals, new_id, limits)
             except RETRIED:
                 continue
     except QuotaExceeded:
@@ -64,11 +66,11 @@ def submit_report(cmd: SubmitReport, *, store: IntakeStore, policies: PolicyStor
 
 
 def _place(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, store: IntakeStore, policies: PolicyStore,
-           workflow: Workflow, new_id: NewId, limits: IntakeLimits) -> ReportAccepted:
+           workflow: Workflow, recusals: Recusals, new_id: NewId, limits: IntakeLimits) -> ReportAccepted:
     lock = store.get_lock(cmd.target.module, cmd.target.id)
     case = store.get_case(lock.case_id) if lock else None
     if case and case.status != "decided":
-        return _join(cmd, report_id, now, quota, case, store)
+        return _join(cmd, report_id, now, quota, case, store, recusals)
     if case and case.decided_at and now - case.decided_at < limits.decision_reuse:
         return _reuse(cmd, report_id, now, quota, case, store)
     return _open(cmd, report_id, now, quota, lock.case_id if lock else None, store, policies, workflow, new_id)
@@ -79,9 +81,11 @@ def _report(cmd: SubmitReport, report_id: str, case_id: str, now: datetime, aggr
                   target=cmd.target, reason=cmd.reason, detail=cmd.detail, created_at=now, aggregated=aggregated)
 
 
-def _join(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, case: Case,
-          store: IntakeStore) -> ReportAccepted:
+def _join(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, case: Case, store: IntakeStore,
+          recusals: Recusals) -> ReportAccepted:
     joined = join_open_case(_report(cmd, report_id, case.case_id, now, True), case, quota, store)
+    if joined.recused is not None:
+        recusals.substitute(joined.recused)
     return ReportAccepted(joined.report.report_id, case.case_id, case.status, aggregated=joined.report.aggregated,
                           existing=joined.existing)
 

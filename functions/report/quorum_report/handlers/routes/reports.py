@@ -43,7 +43,7 @@ def create_report(request: CreateReportRequest,
 
     def work() -> ReportAcceptedResponse:
         accepted = submit_report(cmd, store=deps.store, policies=deps.policies, workflow=deps.workflow,
-                                 clock=deps.clock, new_id=deps.new_id, limits=deps.limits)
+                                 recusals=deps.recusals, clock=deps.clock, new_id=deps.new_id, limits=deps.limits)
         logger.set_correlation_id(accepted.case_id)
         metrics.add_metric(name="ReportsRepeated" if accepted.existing else "ReportsReceived", unit=MetricUnit.Count,
                            value=1)
