@@ -150,6 +150,24 @@ def refuses(*statuses: int) -> Callable[[F], F]:
     return mark
 
 
+def also_succeeds(status: int, meaning: str) -> Callable[[F], F]:
+    """Declare a second success of a route (`@also_succeeds(200, "the reporter already reported ...")`): its
+    OpenAPI operation documents `status` with the same model as the route's own status; the route returns
+    `answer(model, status)` when it applies."""
+    if not 200 <= status < 300:
+        raise ValueError(f"{status} is not a success")
+
+    def mark(func: F) -> F:
+        func.__quorum_also_succeeds__ = {**getattr(func, "__quorum_also_succeeds__", {}), status: meaning}  # type: ignore[attr-defined]
+        return func
+    return mark
+
+
+def answer(body: BaseModel, status: int) -> Response[Any]:
+    """A route's model at a status other than its route's own (one declared with `@also_succeeds`)."""
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
 def route_key(method: str, rule: str) -> str:
     """API Gateway's route key of a Powertools rule: `PUT /v1/policies/<module>` -> `PUT /v1/policies/{module}`."""
     return method.upper() + " " + _PARAM.sub(r"{\1}", rule)
@@ -159,9 +177,12 @@ def contract_responses(func: Callable[..., Any], status: int, roles: Roles | Non
     """The OpenAPI responses of a route: its model at its real status, and every error it can answer."""
     hints = get_type_hints(func, include_extras=True)
     model = hints.get("return")
-    success: dict[str, Any] = {"description": "Success"}
-    if model is not None:
-        success["content"] = {content_types.APPLICATION_JSON: {"model": model}}
+    if get_origin(model) is Response:  # `Response[Model]`: a route that also answers another status
+        model = get_args(model)[0]
+    content = {content_types.APPLICATION_JSON: {"model": model}} if model is not None else None
+    successes = {code: {"description": meaning[:1].upper() + meaning[1:] + ".", **({"content": content} if content else {})}
+                 for code, meaning in getattr(func, "__quorum_also_succeeds__", {}).items()}
+    successes[status] = {"description": "Success", **({"content": content} if content else {})}
     params = [name for name in hints if name != "return"]
     bodies = [name for name in params if _is_model(hints[name])]
     # Powertools documents a 422 on every validated route: give it the error format even without parameters.
@@ -170,7 +191,7 @@ def contract_responses(func: Callable[..., Any], status: int, roles: Roles | Non
     codes |= {400, 415} if bodies else set()
     errors = {code: {"description": ERROR_MEANINGS[code],
                      "content": {content_types.APPLICATION_JSON: {"model": ErrorBody}}} for code in sorted(codes)}
-    return {status: success, **errors}
+    return {**dict(sorted(successes.items())), **errors}
 
 
 def _is_model(annotation: Any) -> bool:

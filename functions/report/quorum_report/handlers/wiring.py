@@ -13,7 +13,17 @@ from pydantic import Field
 from quorum_common.observability import observability
 from quorum_common.settings import EnvSettings, load_settings
 from quorum_common.vocabulary import utc_now
-from quorum_report.service.ports import Clock, NewId, Notifier, PolicyStore, ReportStore, ReviewerDirectory, RewardLedger, Workflow
+from quorum_report.service.ports import (
+    Clock,
+    NewId,
+    Notifier,
+    PolicyStore,
+    Recusals,
+    ReportStore,
+    ReviewerDirectory,
+    RewardLedger,
+    Workflow,
+)
 from quorum_report.service.reports import IntakeLimits
 
 if TYPE_CHECKING:  # the worker never loads Powertools' HTTP modules (the idempotency helper pulls them in)
@@ -63,6 +73,7 @@ class ApiDeps:
     workflow: Workflow
     reviewers: ReviewerDirectory
     rewards: RewardLedger
+    recusals: Recusals
     limits: IntakeLimits
     intake_once: Idempotent[ReportAcceptedResponse]
     clock: Clock = utc_now
@@ -82,6 +93,7 @@ class WorkerDeps:
 def api_deps() -> ApiDeps:
     from quorum_common.idempotency import Idempotent
     from quorum_report.adapters.policy_store import DynamoPolicyStore
+    from quorum_report.adapters.recusals import RpcRecusals
     from quorum_report.adapters.report_store import DynamoReportStore
     from quorum_report.adapters.reviewers import RpcReviewerDirectory
     from quorum_report.adapters.rewards import RpcRewardLedger
@@ -91,8 +103,8 @@ def api_deps() -> ApiDeps:
     settings = load_settings(ApiSettings)
     return ApiDeps(store=DynamoReportStore(settings.report_table), policies=DynamoPolicyStore(settings.report_table),
                    workflow=StepFunctionsWorkflow(settings.state_machine_arn, on_denied=count_denied),
-                   reviewers=RpcReviewerDirectory(),
-                   rewards=RpcRewardLedger(), limits=IntakeLimits(settings.daily_cap, timedelta(seconds=settings.decision_reuse_seconds)),
+                   reviewers=RpcReviewerDirectory(), rewards=RpcRewardLedger(), recusals=RpcRecusals(),
+                   limits=IntakeLimits(settings.daily_cap, timedelta(seconds=settings.decision_reuse_seconds)),
                    intake_once=Idempotent(settings.idempotency_table, "quorum-report.create_report",
                                           ReportAcceptedResponse))
 
