@@ -162,7 +162,7 @@ def _worker_of(raw: dict[str, Any], service: str) -> str:
 
 def test_what_fails_asynchronously_lands_in_the_failed_invocations_queue(raw_template: dict[str, Any]) -> None:
     queue = {"Fn::GetAtt": ["FailedInvocationsQueue", "Arn"]}
-    assert _async_services() == {"reviewer"}  # release_seat
+    assert _async_services() == {"reviewer", "report"}  # release_seat, substitute_seat
     for service in _async_services():
         config = functions(raw_template)[_worker_of(raw_template, service)]["EventInvokeConfig"]
         assert config["DestinationConfig"]["OnFailure"] == {"Type": "SQS", "Destination": queue}
