@@ -1,8 +1,8 @@
 """The voting lifecycle's tasks: the state machine (and the scheduled sweep) invoke them by `action`.
 
 Inputs and outputs are `service/steps.py`'s models (the state machine's contract). Errors leave with
-their class name as the Step Functions error (`CaseSettled`, `TransientError`, `UnknownAction`,
-`InvalidInput`, ...), which voting.asl.json retries or catches.
+their class name as the Step Functions error (`CaseSettled`, `TransientError`, `EffectFailed`,
+`UnknownAction`, `InvalidInput`, ...), which voting.asl.json retries or catches.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from quorum_report.service.steps import (
     AwaitResolutionTask,
     AwaitVotesTask,
     CloseRoundTask,
+    CompleteDecisionTask,
     DecideTask,
     EscalateTask,
     LoadCaseTask,
@@ -86,11 +87,17 @@ def decide(task: DecideTask, context: Any) -> steps.Decided:
 
 
 @worker.action
+def complete_decision(task: CompleteDecisionTask, context: Any) -> steps.EffectsCompleted:
+    return closing.complete_decision(task.case_id, store=worker_deps().store, clock=worker_deps().clock)
+
+
+@worker.action
 def sweep(task: SweepTask, context: Any) -> steps.SweepReport:
     deps = worker_deps()
     result = sweep_stuck_cases(Sweep(timedelta(seconds=task.stale_after_seconds), task.limit), store=deps.store,
                                workflow=deps.workflow, clock=deps.clock)
     metrics.add_metric(name="CasesRestarted", unit=MetricUnit.Count, value=len(result.restarted))
+    metrics.add_metric(name="CasesRedriven", unit=MetricUnit.Count, value=len(result.redriven))
     return result
 
 
