@@ -220,6 +220,21 @@ def test_decide_is_idempotent_and_tells_the_modules_once() -> None:
     assert [e.case_id for e in world.notifier.decided] == [case_id]
 
 
+def test_a_retried_open_round_after_the_panel_already_won_decides() -> None:
+    # Given a round that opened, whose answer was lost, and whose panel voted before the retry
+    world = World(Policy(module="listing", version=1, panel_size=3, votes_to_win=2, vote_window_seconds=60,
+                         substitute_rounds=0, min_votes=2))
+    case_id = world.report()
+    lifecycle.open_round(case_id, 1, ["a", "b", "c"], store=world.store, notifier=world.notifier, clock=world.clock)
+    world.vote(case_id, "a", "violation")
+    world.vote(case_id, "b", "violation")
+    # When OpenRound is retried, Then it goes on to decide (not to escalate for want of new reviewers)
+    again = lifecycle.open_round(case_id, 1, ["a", "b", "c"], store=world.store, notifier=world.notifier,
+                                 clock=world.clock)
+    assert again["next"] == "decide"
+    assert world.store.get_case(case_id).settled == "violation"
+
+
 def test_a_refused_case_decided_is_retried_and_goes_out_once() -> None:
     # Given a decided vote and a topic that refuses the first publish
     world = World(Policy(module="listing", version=1, panel_size=1, votes_to_win=1, vote_window_seconds=60,
