@@ -14,6 +14,7 @@ import time
 import warnings
 
 from quorum_local import tokens
+from quorum_local.faults import FAULTS_ENV, FaultPlan, FaultSpecError
 from quorum_local.server import LocalCloud, Settings
 from quorum_local.template import Template
 
@@ -62,9 +63,28 @@ Ctrl-C stops everything.
 """
 
 
+def check_faults() -> None:
+    """Read `QUORUM_FAULTS` against the template's functions before anything starts."""
+    from quorum_local import runtime  # moto: only for `run`
+
+    template = Template.load("local")
+    runtime.prepare(template)
+    runtime.fault_plan(template)
+
+
+def faults_banner(plan: FaultPlan) -> str:
+    rules = ", ".join(f"{fn}:{action}={share:g}" for (fn, action), share in sorted(plan.rules.items()))
+    return f"Fault injection is on ({FAULTS_ENV}): {rules} (seed {plan.seed}); failures come after the handler ran."
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     # Functions whose request records no business metric still flush: that is not worth a warning here.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
+    try:
+        check_faults()
+    except FaultSpecError as exc:
+        print(f"error: {FAULTS_ENV}: {exc}", file=sys.stderr, flush=True)
+        return 2
     settings = Settings.from_environ()
     cloud = LocalCloud(settings, progress=lambda msg: print(f"  + {msg}", flush=True))
     started = time.monotonic()
@@ -73,6 +93,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     cloud.start()
+    if cloud.faults.active:
+        print(faults_banner(cloud.faults), flush=True)
     if args.seed:
         from quorum_local.seed import seed_demo_data
         seed_demo_data(settings.api_url, mint_local_token, progress=lambda msg: print(f"  * {msg}", flush=True))

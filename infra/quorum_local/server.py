@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 
 from quorum_local import moto_patches, runtime
+from quorum_local.faults import FaultPlan
 from quorum_local.gateway import Gateway
 from quorum_local.provision import Progress, Provisioner
 from quorum_local.template import Template
@@ -59,13 +60,14 @@ class LocalCloud:
     template: Template = field(init=False)
     _moto: Any = field(default=None, init=False)
     _gateway: Gateway | None = field(default=None, init=False)
+    faults: FaultPlan = field(default_factory=FaultPlan, init=False)
 
     def start(self) -> None:
         self._point_sdk_at_moto()
         self._start_moto()
         self.template = Template.load("local", overrides=LOCAL_OVERRIDES)
         Provisioner(self.template, endpoint_url=self.settings.aws_url, progress=self.progress).provision_all()
-        runtime.install(self.template)
+        self.faults = runtime.install(self.template)
         self._gateway = Gateway(self.template, self.client("lambda"), self.settings.jwt_secret)
         self._gateway.start(HOST, self.settings.api_port)
 
