@@ -94,7 +94,7 @@ def decide(cloud: LocalCloudProcess, journey: Journey, n: int) -> tuple[str, lis
 
 def test_every_case_is_decided_once_with_faults_on_every_worker(faulty_cloud: LocalCloudProcess) -> None:
     # Given a listing policy of three seats, two to win, and a pool of thirty reviewers
-    journey = Journey(faulty_cloud.api_url, lambda sub, groups: faulty_cloud.token(sub, *groups), "listing")
+    journey = Journey(faulty_cloud.api_url, faulty_cloud.mint, "listing")
     journey.set_policy(panel_size=PANEL, votes_to_win=2, vote_window_seconds=600, substitute_rounds=0, min_votes=2)
     journey.enroll_pool(POOL)
     inbox = DecisionInbox(faulty_cloud.aws_url, "listing")
