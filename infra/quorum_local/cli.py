@@ -18,6 +18,7 @@ from pathlib import Path
 
 from quorum_common.vocabulary import MODULES
 from quorum_local import tokens
+from quorum_local.faults import FAULTS_ENV, FaultPlan, FaultSpecError
 from quorum_local.server import LocalCloud, Settings
 from quorum_local.state import SAVE_EVERY_SECONDS
 from quorum_local.template import Template
@@ -84,9 +85,28 @@ Ctrl-C stops everything.
 """
 
 
+def check_faults() -> None:
+    """Read `QUORUM_FAULTS` against the template's functions before anything starts."""
+    from quorum_local import runtime  # moto: only for `run`
+
+    template = Template.load("local")
+    runtime.prepare(template)
+    runtime.fault_plan(template)
+
+
+def faults_banner(plan: FaultPlan) -> str:
+    rules = ", ".join(f"{fn}:{action}={share:g}" for (fn, action), share in sorted(plan.rules.items()))
+    return f"Fault injection is on ({FAULTS_ENV}): {rules} (seed {plan.seed}); failures come after the handler ran."
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     # Functions whose request records no business metric still flush: that is not worth a warning here.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
+    try:
+        check_faults()
+    except FaultSpecError as exc:
+        print(f"error: {FAULTS_ENV}: {exc}", file=sys.stderr, flush=True)
+        return 2
     settings = Settings.from_environ()
     cloud = LocalCloud(settings, progress=lambda msg: print(f"  + {msg}", flush=True), state_dir=args.state)
     started = time.monotonic()
@@ -95,6 +115,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     cloud.start()
+    if cloud.faults.active:
+        print(faults_banner(cloud.faults), flush=True)
     if args.seed and not cloud.restored:  # restored data already holds the demo data, and whatever came after
         from quorum_local.seed import seed_demo_data
         seed_demo_data(settings.api_url, mint_local_token, progress=lambda msg: print(f"  * {msg}", flush=True))

@@ -3,6 +3,10 @@
 moto runs Lambda code only in Docker; every invoke path (direct Invoke, Step Functions tasks,
 SNS subscriptions) ends in `LambdaFunction._invoke_lambda(event)`. Replacing that one method
 makes all of them run the project's real handlers in this process, with no Docker.
+
+As in Lambda, an asynchronous invoke (`InvocationType=Event`) whose handler fails is tried twice
+more. With `QUORUM_FAULTS` set (see `faults.py`), a share of invocations fail after their
+handler ran.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import importlib
 import json
 import os
 import sys
+import threading
 import traceback
 import uuid
 from dataclasses import dataclass, field
@@ -19,9 +24,14 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
+from quorum_local.faults import FaultPlan, injected_fault, plan_from
 from quorum_local.template import ROOT, Template
 
 _original_invoke = LambdaFunction._invoke_lambda
+_original_function_invoke = LambdaFunction.invoke
+ASYNC_ATTEMPTS = 3  # Lambda retries a failed asynchronous invocation twice
+_calls = threading.local()  # whether the invocation running on this thread is asynchronous
+_faults = FaultPlan()
 
 
 class EnvironmentClash(Exception):
@@ -70,15 +80,47 @@ def add_code_paths(template: Template) -> None:
             sys.path.insert(0, path)
 
 
-def install(template: Template) -> None:
-    """Put the code on sys.path, the functions' variables in os.environ, and patch moto."""
+def short_name(function_name: str) -> str:
+    """`quorum-local-report-worker` -> `report-worker`: the name `QUORUM_FAULTS` uses."""
+    return function_name.split("-", 2)[-1]
+
+
+def function_actions(template: Template) -> dict[str, frozenset[str]]:
+    """Every function by its short name, with its worker's actions (none for a function without a worker)."""
+    found = {}
+    for lid in template.of_type("AWS::Serverless::Function"):
+        props = template.properties(lid)
+        worker = getattr(importlib.import_module(props["Handler"].rpartition(".")[0]), "worker", None)
+        found[short_name(props["FunctionName"])] = frozenset(getattr(worker, "actions", ()))
+    return found
+
+
+def prepare(template: Template) -> None:
+    """Put the code on sys.path and the functions' variables in os.environ."""
     add_code_paths(template)
     os.environ.update(function_environment(template))
+
+
+def fault_plan(template: Template) -> FaultPlan:
+    """The plan of `QUORUM_FAULTS` (`FaultSpecError` when it cannot be read); call after `prepare`."""
+    return plan_from(os.environ, function_actions(template)) if os.environ.get("QUORUM_FAULTS") else FaultPlan()
+
+
+def install(template: Template) -> FaultPlan:
+    """Prepare, patch moto, and return the fault plan the invocations now follow."""
+    global _faults
+    prepare(template)
+    _faults = fault_plan(template)
     LambdaFunction._invoke_lambda = _invoke_in_process
+    LambdaFunction.invoke = _invoke_typed
+    return _faults
 
 
 def uninstall() -> None:
+    global _faults
     LambdaFunction._invoke_lambda = _original_invoke
+    LambdaFunction.invoke = _original_function_invoke
+    _faults = FaultPlan()
 
 
 def load_handler(dotted: str) -> Any:
@@ -86,8 +128,27 @@ def load_handler(dotted: str) -> Any:
     return getattr(importlib.import_module(module_name), attr)
 
 
+def _invoke_typed(self: LambdaFunction, body: str, request_headers: Any, response_headers: Any) -> str | bytes:
+    """moto's invoke, remembering for `_invoke_in_process` whether the call is asynchronous."""
+    _calls.asynchronous = request_headers.get("x-amz-invocation-type") == "Event"
+    try:
+        return _original_function_invoke(self, body, request_headers, response_headers)
+    finally:
+        _calls.asynchronous = False
+
+
 def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
+    attempts = ASYNC_ATTEMPTS if getattr(_calls, "asynchronous", False) else 1
+    for _ in range(attempts):
+        result = _run_handler(self, event)
+        if not result[1]:
+            break
+    return result
+
+
+def _run_handler(self: LambdaFunction, event: Any) -> tuple[str, bool, str]:
     payload = json.loads(event) if isinstance(event, (str, bytes)) and event else (event or {})
+    key = event if isinstance(event, str) else json.dumps(payload, sort_keys=True, default=str)  # before the handler runs
     context = LocalContext(
         function_name=self.function_name, function_version=str(self.version),
         invoked_function_arn=self.function_arn, memory_limit_in_mb=int(self.memory_size or 128),
@@ -95,6 +156,8 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
     )
     try:
         result = load_handler(self.handler)(payload, context)
+        if _faults.strikes(short_name(self.function_name), payload, key):
+            raise injected_fault(short_name(self.function_name), payload)  # the work is done; the caller retries
         return json.dumps(result, default=str), False, ""
     except Exception as exc:  # noqa: BLE001 - any handler error is the invoke's result, as in Lambda
         error = {"errorMessage": str(exc), "errorType": type(exc).__name__,

@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 
 from quorum_local import moto_patches, runtime
+from quorum_local.faults import FaultPlan
 from quorum_local.gateway import Gateway
 from quorum_local.provision import Progress, Provisioner
 from quorum_local.state import Autosave, SavedState
@@ -64,6 +65,7 @@ class LocalCloud:
     restored: dict[str, int] = field(default_factory=dict, init=False)  # items loaded from state_dir, by table
     _moto: Any = field(default=None, init=False)
     _gateway: Gateway | None = field(default=None, init=False)
+    faults: FaultPlan = field(default_factory=FaultPlan, init=False)
     _autosave: Autosave | None = field(default=None, init=False)
 
     def start(self) -> None:
@@ -71,7 +73,7 @@ class LocalCloud:
         self._start_moto()
         self.template = Template.load("local", overrides=LOCAL_OVERRIDES)
         Provisioner(self.template, endpoint_url=self.settings.aws_url, progress=self.progress).provision_all()
-        runtime.install(self.template)
+        self.faults = runtime.install(self.template)
         if self.state_dir is not None:
             self._restore(SavedState(self.state_dir))
         self._gateway = Gateway(self.template, self.client("lambda"), self.settings.jwt_secret)

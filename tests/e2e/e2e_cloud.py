@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +51,8 @@ def _wait_until_healthy(cloud: LocalCloudProcess) -> None:
     deadline = time.monotonic() + STARTUP_DEADLINE_SECONDS
     while time.monotonic() < deadline:
         if cloud.process.poll() is not None:
-            raise RuntimeError(f"the local cloud exited early:\n{cloud.process.stdout.read()}")
+            said = cloud.process.stdout.read() if cloud.process.stdout else "(its output went to a file)"
+            raise RuntimeError(f"the local cloud exited early:\n{said}")
         try:
             if requests.get(f"{cloud.api_url}/v1/health", timeout=2).status_code == 200:
                 return
@@ -60,14 +62,15 @@ def _wait_until_healthy(cloud: LocalCloudProcess) -> None:
     raise TimeoutError("the local cloud did not become healthy in time")
 
 
-@pytest.fixture(scope="session")
-def local_cloud() -> Iterator[LocalCloudProcess]:
+@contextmanager
+def running_cloud(extra_env: dict[str, str] | None = None, output: Any = subprocess.PIPE) -> Iterator[LocalCloudProcess]:
+    """`quorum-local run --no-seed` on free ports (with `extra_env`), until the block ends."""
     api_port, aws_port = free_port(), free_port()
     env = {**os.environ, "QUORUM_API_PORT": str(api_port), "QUORUM_AWS_PORT": str(aws_port),
-           "QUORUM_JWT_SECRET": SECRET}
+           "QUORUM_JWT_SECRET": SECRET, **(extra_env or {})}
     env.pop("AWS_ENDPOINT_URL", None)
     process = subprocess.Popen([sys.executable, "-m", "quorum_local.cli", "run", "--no-seed"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=output, stderr=subprocess.STDOUT, text=True)
     cloud = LocalCloudProcess(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", process)
     try:
         _wait_until_healthy(cloud)
@@ -78,3 +81,9 @@ def local_cloud() -> Iterator[LocalCloudProcess]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def local_cloud() -> Iterator[LocalCloudProcess]:
+    with running_cloud() as cloud:
+        yield cloud

@@ -22,7 +22,7 @@ from quorum_report.domain.case import (
     TimelineEntry,
     Verdict,
 )
-from quorum_report.domain.errors import CaseAlreadyDecided, CaseNotSettled, CaseSettled, CaseStateChanged
+from quorum_report.domain.errors import CaseAlreadyDecided, CaseNotSettled, CaseSettled, CaseStateChanged, EffectFailed
 from quorum_report.domain.policy import Policy
 from quorum_report.service.ports import (
     AlreadyReported,
@@ -248,7 +248,23 @@ class FakeStore:
             self.cases[case_id] = case
             return case
 
+    def mark_announced(self, case_id: str, at: datetime) -> None:
+        with self.lock:
+            self.cases[case_id] = self.cases[case_id].model_copy(update={"announced": True})
+
+    def complete_effects(self, case_id: str, at: datetime) -> None:
+        with self.lock:
+            case = self.cases[case_id]
+            if case.status != "decided":
+                raise CaseStateChanged("not decided")
+            self.cases[case_id] = case.model_copy(update={"effects_done": True})
+
     # sweeper
+    def pending_effects(self, decided_before: datetime, limit: int) -> list[Case]:
+        pending = [c for c in self.cases.values() if c.status == "decided" and not c.effects_done
+                   and c.decided_at is not None and c.decided_at < decided_before]
+        return sorted(pending, key=lambda c: c.decided_at or decided_before)[:limit]
+
     def note_restart(self, case_id: str, restarts: int, execution: str, entry: TimelineEntry) -> bool:
         with self.lock:
             case = self.cases[case_id]
@@ -303,11 +319,15 @@ class FakeNotifier:
     invitations: list[Any] = field(default_factory=list)
     decided: list[Any] = field(default_factory=list)
     escalated: list[Any] = field(default_factory=list)
+    refuse_decided: int = 0  # how many CaseDecided publishes fail (as SNS would), first ones first
 
     def invite(self, invitations: Sequence[Any]) -> None:
         self.invitations.extend(invitations)
 
     def case_decided(self, event: Any) -> None:
+        if self.refuse_decided:
+            self.refuse_decided -= 1
+            raise EffectFailed("SNS refused the publish")
         self.decided.append(event)
 
     def case_escalated(self, event: Any) -> None:

@@ -43,3 +43,7 @@ def await_resolution(*args: Any, **kwargs: Any) -> dict[str, Any]:
 
 def decide(*args: Any, **kwargs: Any) -> dict[str, Any]:
     return _json(closing.decide(*args, **kwargs))
+
+
+def complete_decision(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    return _json(closing.complete_decision(*args, **kwargs))

@@ -17,7 +17,7 @@ from report_fakes import FakeClock, FakeIds, FakeNotifier, FakePolicyStore, Fake
 
 from quorum_common.errors import QuorumError
 from quorum_report.domain.case import Content, Target
-from quorum_report.domain.errors import CaseSettled
+from quorum_report.domain.errors import CaseSettled, EffectFailed
 from quorum_report.domain.policy import Policy
 from quorum_report.domain.rules import final_rule
 from quorum_report.service.reports import IntakeLimits, SubmitReport, submit_report
@@ -204,7 +204,7 @@ def test_the_final_rule_decides_when_no_substitute_round_is_left() -> None:
     assert world.store.get_case(case_id).settled_by == "final_rule"
 
 
-def test_decide_is_idempotent_and_tells_the_modules_each_time_it_runs() -> None:
+def test_decide_is_idempotent_and_tells_the_modules_once() -> None:
     world = World(Policy(module="listing", version=1, panel_size=1, votes_to_win=1, vote_window_seconds=60,
                          substitute_rounds=0, min_votes=1))
     case_id = world.report()
@@ -217,6 +217,46 @@ def test_decide_is_idempotent_and_tells_the_modules_each_time_it_runs() -> None:
                              clock=world.clock)
     assert first == again  # a retried step returns the same decision and time
     assert first["votes"] == [{"reviewer_id": "a", "verdict": "no_violation"}]
+    assert [e.case_id for e in world.notifier.decided] == [case_id]
+
+
+def test_a_retried_open_round_after_the_panel_already_won_decides() -> None:
+    # Given a round that opened, whose answer was lost, and whose panel voted before the retry
+    world = World(Policy(module="listing", version=1, panel_size=3, votes_to_win=2, vote_window_seconds=60,
+                         substitute_rounds=0, min_votes=2))
+    case_id = world.report()
+    lifecycle.open_round(case_id, 1, ["a", "b", "c"], store=world.store, notifier=world.notifier, clock=world.clock)
+    world.vote(case_id, "a", "violation")
+    world.vote(case_id, "b", "violation")
+    # When OpenRound is retried, Then it goes on to decide (not to escalate for want of new reviewers)
+    again = lifecycle.open_round(case_id, 1, ["a", "b", "c"], store=world.store, notifier=world.notifier,
+                                 clock=world.clock)
+    assert again["next"] == "decide"
+    assert world.store.get_case(case_id).settled == "violation"
+
+
+def test_a_refused_case_decided_is_retried_and_goes_out_once() -> None:
+    # Given a decided vote and a topic that refuses the first publish
+    world = World(Policy(module="listing", version=1, panel_size=1, votes_to_win=1, vote_window_seconds=60,
+                         substitute_rounds=0, min_votes=1))
+    case_id = world.report()
+    lifecycle.open_round(case_id, 1, ["a"], store=world.store, notifier=world.notifier, clock=world.clock)
+    world.vote(case_id, "a", "violation")
+    world.notifier.refuse_decided = 1
+    # When Decide runs, fails after closing the case, and is retried twice
+    with pytest.raises(EffectFailed):
+        lifecycle.decide(case_id, store=world.store, notifier=world.notifier, reviewers=world.reviewers,
+                         clock=world.clock)
+    assert world.store.get_case(case_id).status == "decided"
+    for _ in range(2):
+        lifecycle.decide(case_id, store=world.store, notifier=world.notifier, reviewers=world.reviewers,
+                         clock=world.clock)
+    # Then CaseDecided went out once, and the case's effects are pending until CompleteDecision
+    assert [e.case_id for e in world.notifier.decided] == [case_id]
+    assert not world.store.get_case(case_id).effects_done
+    lifecycle.complete_decision(case_id, store=world.store, clock=world.clock)
+    lifecycle.complete_decision(case_id, store=world.store, clock=world.clock)  # a retried step
+    assert world.store.get_case(case_id).effects_done
 
 
 def test_escalating_a_decided_case_is_refused() -> None:

@@ -64,3 +64,36 @@ def test_an_escalated_case_resumes_waiting_for_ops() -> None:
     lifecycle.escalate({"case_id": case_id, "escalation": "no_majority"}, store=world.store,
                        notifier=world.notifier, reviewers=world.reviewers, clock=world.clock)
     assert lifecycle.load_case(case_id, store=world.store, clock=world.clock)["next"] == "await_resolution"
+
+
+def _decided(world: World) -> str:
+    case_id = world.report()
+    lifecycle.open_round(case_id, 1, ["a", "b", "c"], store=world.store, notifier=world.notifier, clock=world.clock)
+    world.vote(case_id, "a", "violation")
+    world.vote(case_id, "b", "violation")
+    lifecycle.decide(case_id, store=world.store, notifier=world.notifier, reviewers=world.reviewers,
+                     clock=world.clock)
+    return case_id
+
+
+def test_a_decided_case_whose_effects_failed_is_redriven_once() -> None:
+    # Given a decided case whose execution ended before its effects completed
+    world = World(POLICY)
+    case_id = _decided(world)
+    world.workflow.executions[case_id] = "FAILED"  # DecisionEffectsFailed
+    assert _sweep(world, minutes=5).redriven == []  # decided 5 minutes ago: its retries may still be running
+    # When the sweep runs a quarter of an hour later
+    swept = _sweep(world)
+    # Then a new execution is started once, and resumes at Decide
+    assert swept.redriven == [case_id] and swept.restarted == []
+    assert world.workflow.executions[f"{case_id}-r1"] == "RUNNING"
+    assert _sweep(world).redriven == []
+    assert lifecycle.load_case(case_id, store=world.store, clock=world.clock)["next"] == "decide"
+
+
+def test_a_decided_case_with_its_effects_done_is_left_alone() -> None:
+    world = World(POLICY)
+    case_id = _decided(world)
+    lifecycle.complete_decision(case_id, store=world.store, clock=world.clock)
+    world.workflow.executions[case_id] = "SUCCEEDED"
+    assert _sweep(world).redriven == []

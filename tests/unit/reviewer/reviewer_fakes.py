@@ -20,7 +20,7 @@ from quorum_reviewer.domain.invitation import Invitation, SeatState
 from quorum_reviewer.domain.model import Fatigue, Outcome, Profile, Reviewer, Stats, Status
 from quorum_reviewer.domain.quality import stats_delta
 from quorum_reviewer.domain.rules import ReviewerRules
-from quorum_reviewer.service.ports import Page, Recorded, Reservation, ReviewerPorts
+from quorum_reviewer.service.ports import Page, Recorded, Reservation, ReviewerPorts, RoundRecord
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 MAIN = "PROFILE"
@@ -43,6 +43,7 @@ class FakeReviewerStore:
     keys: dict[tuple[str, str], tuple[str, float]] = field(default_factory=dict)
     invitations: dict[tuple[str, str], Invitation] = field(default_factory=dict)
     outcome_guards: set[tuple[str, str]] = field(default_factory=set)
+    rounds: dict[tuple[str, int], tuple[RoundRecord, datetime]] = field(default_factory=dict)
     saves: int = 0
     items_read: int = 0
     pages_read: int = 0
@@ -130,6 +131,16 @@ class FakeReviewerStore:
                          assigned_today=r.fatigue.assigned_on(today) if main else None)
 
     # ------------------------------------------------------------------ SeatLedger
+    def claim_round(self, case_id: str, round_: int, now: datetime, lease_until: datetime) -> RoundRecord | None:
+        found = self.rounds.get((case_id, round_))
+        if found is not None and (found[0].reviewer_ids is not None or found[1] >= now):
+            return found[0]
+        self.rounds[(case_id, round_)] = (RoundRecord(None), lease_until)
+        return None
+
+    def finish_round(self, case_id: str, round_: int, drawn: RoundRecord) -> None:
+        self.rounds[(case_id, round_)] = (drawn, self.rounds[(case_id, round_)][1])
+
     def invitations_for(self, case_id: str) -> list[Invitation]:
         return [i for (c, _), i in sorted(self.invitations.items()) if c == case_id]
 

@@ -11,10 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reviewer_fakes import NOW, FakeReviewerStore, fake_ports
 
+from quorum_reviewer.domain.errors import DrawInProgress
 from quorum_reviewer.domain.invitation import Brief, SeatState
 from quorum_reviewer.domain.model import Status
 from quorum_reviewer.domain.rules import FatigueCaps, ReviewerRules
 from quorum_reviewer.service.draw import DrawPanel, draw_panel
+from quorum_reviewer.service.ports import RoundRecord
 from quorum_reviewer.service.seats import ReleaseSeat, release_seat
 
 # Chi-square critical values at p = 0.001, by degrees of freedom (standard tables).
@@ -112,19 +114,47 @@ def test_no_one_is_invited_twice_to_a_case_across_rounds() -> None:
     assert len(second.reviewer_ids) == 3 and second.short_by == 2
 
 
-def test_a_retried_round_returns_the_seats_it_already_took() -> None:
-    # Given a round that drew 2 of its 3 seats before failing (one reviewer free at the time)
+def test_a_drawn_round_is_drawn_once_and_returns_its_panel() -> None:
+    # Given a round that drew 2 of its 3 seats (one reviewer free at the time)
     store = FakeReviewerStore()
     for i in range(2):
         store.add(f"r{i}")
     ports = fake_ports(store)
     first = draw_panel(DrawPanel(case_id="c1", seats=3, round=0), ports, NOW, random.Random(1))
     store.add("late")
-    # When the same round is drawn again
+    # When the same round is drawn again (a retry)
+    again = draw_panel(DrawPanel(case_id="c1", seats=3, round=0), ports, NOW, random.Random(2))
+    # Then it returns the first draw's panel and invites no one else
+    assert again == first and first.short_by == 1
+    assert [i.reviewer_id for i in store.invitations_for("c1")] == sorted(first.reviewer_ids)
+
+
+def test_a_round_whose_draw_died_keeps_its_seats_and_fills_the_rest() -> None:
+    # Given a draw that took 2 of 3 seats and died before storing its panel; its lease ran out
+    store = FakeReviewerStore()
+    for i in range(2):
+        store.add(f"r{i}")
+    ports = fake_ports(store)
+    first = draw_panel(DrawPanel(case_id="c1", seats=3, round=0), ports, NOW, random.Random(1))
+    store.rounds[("c1", 0)] = (RoundRecord(None), NOW - timedelta(seconds=1))
+    store.add("late")
+    # When the round is drawn again
     again = draw_panel(DrawPanel(case_id="c1", seats=3, round=0), ports, NOW, random.Random(2))
     # Then it keeps the first two and only fills the missing seat
     assert sorted(again.reviewer_ids[:2]) == sorted(first.reviewer_ids) and again.reviewer_ids[2] == "late"
     assert store.get("r0").fatigue.open_invitations == 1
+
+
+def test_a_round_still_being_drawn_is_not_drawn_again() -> None:
+    # Given a draw of round 0 that holds the round (its invocation still runs)
+    store = FakeReviewerStore()
+    for i in range(4):
+        store.add(f"r{i}")
+    store.claim_round("c1", 0, NOW, NOW + timedelta(minutes=1))
+    # When a second draw of the round starts, Then it invites no one and asks to be retried
+    with pytest.raises(DrawInProgress):
+        draw_panel(DrawPanel(case_id="c1", seats=3, round=0), fake_ports(store), NOW, random.Random(2))
+    assert store.invitations_for("c1") == []
 
 
 def test_open_invitation_cap_holds_across_cases() -> None:

@@ -4,6 +4,7 @@
 | item        | pk                         | sk          | gsi1pk              | gsi1sk                |
 |-------------|----------------------------|-------------|---------------------|-----------------------|
 | case        | CASE#<case_id>             | CASE        | CASES#<status>      | <created_at>#<case_id>|
+|             | (decided, effects pending: gsi2pk EFFECTS#pending, gsi2sk <decided_at>#<case_id>)    |
 | seat / vote | CASE#<case_id>             | SEAT#<user> |                     |                       |
 | reporter    | CASE#<case_id>             | REPORTER#<module>#<user> (the report id: one per reporter, module and case) |
 | report      | REPORT#<report_id>         | REPORT      | REPORTS#<case_id>   | <created_at>#<id>     |
@@ -25,6 +26,9 @@ from quorum_report.domain.policy import Policy
 def tally_attribute(side: Decision) -> str:
     """The case row's counter of votes for `side`."""
     return f"votes_{side}"
+
+
+EFFECTS_PENDING = "EFFECTS#pending"  # gsi2pk of a decided case until its effects complete
 
 
 def case_key(case_id: str) -> dict[str, str]:
@@ -90,7 +94,8 @@ def case_from(row: dict[str, Any]) -> Case:
         resolution=Resolution.model_validate(row["resolution"]) if row.get("resolution") else None,
         created_at=row["created_at"], round_deadline=row.get("deadline"),
         timeline=tuple(TimelineEntry.model_validate(e) for e in row.get("timeline", ())),
-        execution=row.get("execution"), restarts=row.get("restarts", 0))
+        execution=row.get("execution"), restarts=row.get("restarts", 0),
+        announced="announced_at" in row, effects_done="effects_done_at" in row)
 
 
 # ---------------------------------------------------------------- seat

@@ -6,9 +6,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
 from quorum_common import aws
+from quorum_report.domain.errors import EffectFailed
 from quorum_report.domain.events import CaseDecided, CaseEscalated, ReviewerInvited
 
 BATCH = 10  # PublishBatch's limit
@@ -46,8 +48,12 @@ class SnsNotifier:
                 raise RuntimeError(f"{len(response['Failed'])} invitations were not published")
 
     def case_decided(self, event: CaseDecided) -> None:
-        self.client.publish(TopicArn=self.events_topic_arn, Message=_body(event), MessageAttributes=_attributes(
-            event_type="CaseDecided", module=event.module, decision=event.decision, case_id=event.case_id))
+        """Publish CaseDecided; a refused publish is an `EffectFailed` (Decide retries it)."""
+        try:
+            self.client.publish(TopicArn=self.events_topic_arn, Message=_body(event), MessageAttributes=_attributes(
+                event_type="CaseDecided", module=event.module, decision=event.decision, case_id=event.case_id))
+        except (ClientError, BotoCoreError) as exc:
+            raise EffectFailed(f"CaseDecided for {event.case_id} was not published: {exc}") from exc
 
     def case_escalated(self, event: CaseEscalated) -> None:
         self.client.publish(TopicArn=self.alerts_topic_arn, Subject=f"Quorum case {event.case_id} escalated",

@@ -282,9 +282,9 @@ class DynamoReportStore:
         row = self._update(
             it.case_key(case_id),
             "SET #status = :decided, decision = :d, decided_at = :at, gsi1pk = :gsi, updated_at = :at, "
-            "timeline = list_append(timeline, :entry) REMOVE task_token",
+            "gsi2pk = :pending, gsi2sk = :since, timeline = list_append(timeline, :entry) REMOVE task_token",
             {":decided": "decided", ":d": decision, ":at": it.iso(at), ":gsi": "CASES#decided",
-             ":entry": [it.entry_value(entry)]},
+             ":pending": it.EFFECTS_PENDING, ":since": f"{it.iso(at)}#{case_id}", ":entry": [it.entry_value(entry)]},
             {"#status": "status"}, "settled = :d AND #status <> :decided", "ALL_NEW")
         if row is not None:
             return it.case_from(row)
@@ -293,7 +293,27 @@ class DynamoReportStore:
             return case  # a retried step
         raise CaseNotSettled(f"Case {case_id} is not settled on {decision}.")
 
+    def mark_announced(self, case_id: str, at: datetime) -> None:
+        self.table.update(it.case_key(case_id), "SET announced_at = if_not_exists(announced_at, :at)",
+                          values={":at": it.iso(at)})
+
+    def complete_effects(self, case_id: str, at: datetime) -> None:
+        entry = TimelineEntry(at=at, event="effects_completed")
+        row = self._update(it.case_key(case_id), "SET effects_done_at = :at, timeline = list_append(timeline, :entry) "
+                           "REMOVE gsi2pk, gsi2sk", {":at": it.iso(at), ":entry": [it.entry_value(entry)],
+                                                     ":decided": "decided"},
+                           {"#status": "status"}, "#status = :decided AND attribute_not_exists(effects_done_at)")
+        if row is None:
+            case = self.get_case(case_id)
+            if case is None or not case.effects_done:  # done already: a retried step
+                raise CaseStateChanged(f"Case {case_id} is not decided.")
+
     # ------------------------------------------------------------- sweeper
+    def pending_effects(self, decided_before: datetime, limit: int) -> list[Case]:
+        rows = self.table.query("gsi2pk = :p AND gsi2sk < :before", {":p": it.EFFECTS_PENDING,
+                                ":before": it.iso(decided_before)}, index="gsi2", limit=limit)
+        return [it.case_from(row) for row in rows]
+
     def note_restart(self, case_id: str, restarts: int, execution: str, entry: TimelineEntry) -> bool:
         """Record the new driving execution; False when another sweep got there first."""
         row = self._update(

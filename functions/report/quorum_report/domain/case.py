@@ -109,6 +109,8 @@ class Case(BaseModel):
     timeline: tuple[TimelineEntry, ...] = ()
     execution: str | None = None  # the execution driving the case, once the sweeper restarted it
     restarts: int = 0
+    announced: bool = False  # CaseDecided was published
+    effects_done: bool = False  # every effect of the decision completed (see closing.py)
 
     @property
     def module(self) -> str:

@@ -6,7 +6,7 @@ infra/statemachines/voting.asl.json: keep them stable.
 
 from __future__ import annotations
 
-from quorum_common.errors import Conflict
+from quorum_common.errors import Conflict, TransientError
 
 
 class CaseSettled(Conflict):
@@ -32,3 +32,9 @@ class CaseStateChanged(Conflict):
 
     code = "case_state_changed"
 
+
+
+class EffectFailed(TransientError):
+    """An effect of a decided case (CaseDecided for the modules) failed; Decide retries, the sweeper redrives."""
+
+    code = "effect_failed"

@@ -2,8 +2,8 @@
 seat's substitute) invoke them by `action`.
 
 Inputs and outputs are `service/steps.py`'s models (the state machine's contract). Errors leave with
-their class name as the Step Functions error (`CaseSettled`, `TransientError`, `UnknownAction`,
-`InvalidInput`, ...), which voting.asl.json retries or catches.
+their class name as the Step Functions error (`CaseSettled`, `TransientError`, `EffectFailed`,
+`UnknownAction`, `InvalidInput`, ...), which voting.asl.json retries or catches.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from quorum_report.service.steps import (
     AwaitResolutionTask,
     AwaitVotesTask,
     CloseRoundTask,
+    CompleteDecisionTask,
     DecideTask,
     EscalateTask,
     LoadCaseTask,
@@ -97,11 +98,17 @@ def substitute_seat(task: recusal.SubstituteSeatTask, context: Any) -> recusal.S
 
 
 @worker.action
+def complete_decision(task: CompleteDecisionTask, context: Any) -> steps.EffectsCompleted:
+    return closing.complete_decision(task.case_id, store=worker_deps().store, clock=worker_deps().clock)
+
+
+@worker.action
 def sweep(task: SweepTask, context: Any) -> steps.SweepReport:
     deps = worker_deps()
     result = sweep_stuck_cases(Sweep(timedelta(seconds=task.stale_after_seconds), task.limit), store=deps.store,
                                workflow=deps.workflow, clock=deps.clock)
     metrics.add_metric(name="CasesRestarted", unit=MetricUnit.Count, value=len(result.restarted))
+    metrics.add_metric(name="CasesRedriven", unit=MetricUnit.Count, value=len(result.redriven))
     return result
 
 

@@ -1,7 +1,13 @@
-"""The lifecycle's closing steps: hand a case to ops, wait for them, and decide it.
+"""The lifecycle's closing steps: hand a case to ops, wait for them, decide it, and complete the decision.
 
 Like `lifecycle.py`'s steps, each is safe to retry: a repeated escalation alerts again with the
 same reason, a repeated decision returns the same decision and time.
+
+After the decision come its effects, each exactly once, each retried until it is done: Decide
+publishes CaseDecided (once: the case remembers it went out), the reward service grants
+points (once per voter, its own guard), the reviewer service records stats (once per reviewer,
+its own guard), and CompleteDecision marks the case done. Until then the case stays in the
+pending-effects index, and the sweeper redrives it (see `sweeper.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from quorum_report.domain.errors import CaseNotSettled
 from quorum_report.domain.events import CaseDecided, CaseEscalated
 from quorum_report.service.panels import case_or_404
 from quorum_report.service.ports import Clock, LifecycleStore, Notifier, ReviewerDirectory
-from quorum_report.service.steps import CastVoteRecord, Decided, Escalated, EscalationState, Waiting
+from quorum_report.service.steps import CastVoteRecord, Decided, EffectsCompleted, Escalated, EscalationState, Waiting
 
 
 def escalate(state: EscalationState, *, store: LifecycleStore, notifier: Notifier, reviewers: ReviewerDirectory,
@@ -48,8 +54,16 @@ def decide(case_id: str, *, store: LifecycleStore, notifier: Notifier, reviewers
     case = store.close_case(case_id, decision, now)
     for reviewer_id in store.end_seats(case_id, "cancelled", now):
         reviewers.release_seat(case_id, reviewer_id, "expired")
-    notifier.case_decided(decided_event(case))
+    if not case.announced:
+        notifier.case_decided(decided_event(case))  # EffectFailed when refused: Decide is retried
+        store.mark_announced(case_id, now)
     return decision_state(case, store.list_seats(case_id))
+
+
+def complete_decision(case_id: str, *, store: LifecycleStore, clock: Clock) -> EffectsCompleted:
+    """The last step: every effect of the decision is done, so the sweeper leaves the case be."""
+    store.complete_effects(case_id, clock())
+    return EffectsCompleted(case_id=case_id)
 
 
 def decided_event(case: Case) -> CaseDecided:

@@ -56,6 +56,8 @@ def open_round(case_id: str, round_: int, reviewer_ids: list[str], *, store: Lif
     """Seat the drawn reviewers, invite them, and start the window (or plan around an empty draw)."""
     case = case_or_404(store, case_id)
     now = clock()
+    if case.settled or case.status == "decided":  # a retried step: its seats voted before the retry
+        return Decide(case_id=case_id, module=case.module)
     seats = [s for s in store.list_seats(case_id) if s.round == round_] if _round_opened(case, round_) else []
     if seats:  # a retried step: this round's seats are stored already
         return _reopened(case, seats, notifier, now)

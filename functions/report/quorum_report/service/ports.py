@@ -121,12 +121,21 @@ class LifecycleStore(VotingStore, Protocol):
     def end_seats(self, case_id: str, status: SeatStatus, at: datetime, round_: int | None = None) -> list[str]: ...
     def advance_round(self, case_id: str, closed_round: int, entry: TimelineEntry) -> None: ...
     def escalate(self, case_id: str, reason: str, at: datetime) -> Case: ...
-    def close_case(self, case_id: str, decision: Decision, at: datetime) -> Case: ...
+    def close_case(self, case_id: str, decision: Decision, at: datetime) -> Case:
+        """Decide the case (a retried step returns it as stored); its effects are pending until `complete_effects`."""
+
+    def mark_announced(self, case_id: str, at: datetime) -> None:
+        """CaseDecided went out: no later Decide publishes it again."""
+
+    def complete_effects(self, case_id: str, at: datetime) -> None:
+        """Every effect of the decision completed: the case leaves the pending-effects index."""
 
 
 class SweepStore(Protocol):
     def list_cases(self, status: CaseStatus, limit: int, cursor: str | None) -> Page: ...
     def note_restart(self, case_id: str, restarts: int, execution: str, entry: TimelineEntry) -> bool: ...
+    def pending_effects(self, decided_before: datetime, limit: int) -> list[Case]:
+        """Decided cases whose effects did not all complete, decided before `decided_before`, oldest first."""
 
 
 class CaseQueries(Protocol):

@@ -126,9 +126,16 @@ class Decided(Result):
     cancelled: list[str]
 
 
+class EffectsCompleted(Result):
+    """Every effect of the decision is done."""
+
+    case_id: str
+
+
 class SweepReport(Result):
     checked: int
     restarted: list[str]
+    redriven: list[str] = Field(default_factory=list)  # decided cases whose effects were run again
 
 
 # ---------------------------------------------------------------- inputs (voting.asl.json's Parameters)
@@ -176,6 +183,11 @@ class AwaitResolutionTask(Task):
 
 class DecideTask(Task):
     action: Literal["decide"]
+    case_id: TaskId
+
+
+class CompleteDecisionTask(Task):
+    action: Literal["complete_decision"]
     case_id: TaskId
 
 

@@ -1,8 +1,11 @@
-"""The stuck-case sweep (scheduled every 15 minutes): every open case has a running execution.
+"""The stuck-case sweep (scheduled every 15 minutes): every open case, and every decided case whose
+effects did not all complete, has a running execution.
 
 An execution can be missing (the start after intake failed) or over while its case is still
-open (it ended in `EscalationFailed`, or was stopped). The sweep starts a new one; the state
-machine's first step reads where the case stands and resumes there (see `lifecycle.load_case`).
+open (it ended in `EscalationFailed`, or was stopped), or over before the decision's effects
+completed (it ended in `DecisionEffectsFailed`). The sweep starts a new one; the state machine's
+first step reads where the case stands and resumes there (see `lifecycle.load_case`): a decided
+case goes straight to Decide and the effects after it, each of which runs once (see `closing.py`).
 """
 
 from __future__ import annotations
@@ -27,10 +30,9 @@ class Sweep:
     limit: int = 100  # per status, oldest first: a bounded run, the next one continues
 
 
-
-
 def sweep_stuck_cases(sweep: Sweep, *, store: SweepStore, workflow: Workflow, clock: Clock) -> SweepReport:
-    """Restart the driver of every open case older than `stale_after` whose execution is not running."""
+    """Restart the driver of every open case older than `stale_after`, and of every case decided longer ago
+    than that with effects pending, whose execution is not running."""
     now, checked, restarted = clock(), 0, []
     for status in OPEN_STATUSES:
         for case in store.list_cases(status, sweep.limit, None).cases:
@@ -39,7 +41,9 @@ def sweep_stuck_cases(sweep: Sweep, *, store: SweepStore, workflow: Workflow, cl
             checked += 1
             if _restart_if_stopped(case, store, workflow, now):
                 restarted.append(case.case_id)
-    return SweepReport(checked=checked, restarted=restarted)
+    pending = store.pending_effects(now - sweep.stale_after, sweep.limit)
+    redriven = [case.case_id for case in pending if _restart_if_stopped(case, store, workflow, now)]
+    return SweepReport(checked=checked + len(pending), restarted=restarted, redriven=redriven)
 
 
 def _restart_if_stopped(case: Case, store: SweepStore, workflow: Workflow, now: datetime) -> bool:

@@ -5,6 +5,7 @@ Item layout (pk / sk; gsi1; draw):
 - pool entry    USER#<id> / POOL#tag:<tag>   -                              draw POOL#active#tag:<tag>
 - outcome guard USER#<id> / OUTCOME#<case>
 - invitation    CASE#<case> / INVITE#<id>    gsi1 INBOX#<id> / <deadline>#<case> (while open)
+- round draw    CASE#<case> / ROUND#<nnn>    (the reservation of a round's draw, then its panel)
 - rules         CONFIG / RULES
 """
 
@@ -35,6 +36,10 @@ def outcome_sk(case_id: str) -> str:
 
 def invitation_key(case_id: str, reviewer_id: str) -> dict[str, str]:
     return {"pk": f"CASE#{case_id}", "sk": f"INVITE#{reviewer_id}"}
+
+
+def round_key(case_id: str, round_: int) -> dict[str, str]:
+    return {"pk": f"CASE#{case_id}", "sk": f"ROUND#{round_:03d}"}
 
 
 def inbox_pk(reviewer_id: str) -> str:

@@ -1,4 +1,4 @@
-"""Invitations, fatigue slots and outcome guards in DynamoDB, each change one transaction."""
+"""Invitations, fatigue slots, round reservations and outcome guards in DynamoDB, each change one request."""
 
 from __future__ import annotations
 
@@ -6,16 +6,17 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from quorum_common.dynamo import Item, Table, TransactionCancelled
-from quorum_reviewer.adapters.keys import PROFILE_SK, inbox_pk, invitation_key, iso, outcome_sk, user_key
+from quorum_common.dynamo import ConditionFailed, Item, Table, TransactionCancelled
+from quorum_reviewer.adapters.keys import PROFILE_SK, inbox_pk, invitation_key, iso, outcome_sk, round_key, user_key
 from quorum_reviewer.domain.invitation import Brief, Invitation, SeatState
 from quorum_reviewer.domain.model import Outcome, Status
 from quorum_reviewer.domain.quality import stats_delta
-from quorum_reviewer.service.ports import Recorded, Reservation
+from quorum_reviewer.service.ports import Recorded, Reservation, RoundRecord
 
 NO_DEADLINE = "9999"
 ABSENT = "attribute_not_exists(pk)"
 PRESENT = "attribute_exists(pk)"
+CLAIMABLE = f"{ABSENT} OR (#state = :drawing AND lease_until < :now)"  # new, or its draw died
 
 
 def invitation_item(invitation: Invitation) -> Item:
@@ -41,6 +42,12 @@ def stats_update(outcome: Outcome) -> tuple[str, dict[str, Any]]:
     return f"ADD {adds} SET recent = list_append(if_not_exists(recent, :empty), :o)", values
 
 
+def _round_from(item: Item) -> RoundRecord:
+    drawn = item.get("state") == "drawn"
+    return RoundRecord(reviewer_ids=list(item.get("reviewer_ids", [])) if drawn else None,
+                       short_by=item.get("short_by", 0))
+
+
 class DynamoSeatLedger:
     """`SeatLedger` and `OutcomeLedger` on the reviewer table."""
 
@@ -54,6 +61,23 @@ class DynamoSeatLedger:
 
     def inbox(self, reviewer_id: str) -> list[Invitation]:
         return [invitation_from_item(i) for i in self.table.query("gsi1pk = :p", {":p": inbox_pk(reviewer_id)}, index="gsi1")]
+
+    # ------------------------------------------------------------------ rounds
+    def claim_round(self, case_id: str, round_: int, now: datetime, lease_until: datetime) -> RoundRecord | None:
+        key = round_key(case_id, round_)
+        item = {**key, "kind": "round", "case_id": case_id, "round": round_, "state": "drawing",
+                "claimed_at": iso(now), "lease_until": iso(lease_until)}
+        try:
+            self.table.put(item, condition=CLAIMABLE, values={":drawing": "drawing", ":now": iso(now)},
+                           names={"#state": "state"})
+        except ConditionFailed as refused:
+            return _round_from(refused.old or self.table.get(key) or {})
+        return None
+
+    def finish_round(self, case_id: str, round_: int, drawn: RoundRecord) -> None:
+        self.table.update(round_key(case_id, round_), "SET #state = :drawn, reviewer_ids = :ids, short_by = :short",
+                          values={":drawn": "drawn", ":ids": drawn.reviewer_ids, ":short": drawn.short_by},
+                          names={"#state": "state"})
 
     # ------------------------------------------------------------------ seats
     def reserve(self, reservation: Reservation) -> bool:

@@ -2,7 +2,8 @@
 
 Actions: draw_panel, release_seat, record_outcomes, reviewer_stats, run_enrollment, auto_adjust.
 Errors are raised with stable class names (Step Functions `ErrorEquals`): `UnknownAction`,
-`InvalidInput` (a malformed event), `TransientError` (DynamoDB throttling; retry).
+`InvalidInput` (a malformed event), `TransientError` (DynamoDB throttling; retry), `DrawInProgress`
+(another invocation is drawing the same round; retry).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from quorum_common.vocabulary import utc_now
 from quorum_common.worker import Worker
 from quorum_reviewer.domain.invitation import Brief, SeatState
 from quorum_reviewer.handlers import schemas as s
-from quorum_reviewer.handlers.wiring import WORKER_MARGIN_MS, ports, time_left
+from quorum_reviewer.handlers.wiring import WORKER_MARGIN_MS, invocation_lease, ports, time_left
 from quorum_reviewer.service.draw import DrawPanel, draw_panel
 from quorum_reviewer.service.reviewers import reviewer_stats
 from quorum_reviewer.service.seats import RecordOutcomes, ReleaseSeat, record_outcomes, release_seat
@@ -33,8 +34,8 @@ def _draw_command(task: s.DrawPanelTask) -> DrawPanel:
 
 
 @worker.action
-def _draw_panel(task: s.DrawPanelTask, _context: Any) -> s.PanelDrawn:
-    drawn = draw_panel(_draw_command(task), ports(), utc_now())
+def _draw_panel(task: s.DrawPanelTask, context: Any) -> s.PanelDrawn:
+    drawn = draw_panel(_draw_command(task), ports(), utc_now(), lease=invocation_lease(context))
     metrics.add_metric(name="SeatsDrawn", unit=MetricUnit.Count, value=len(drawn.reviewer_ids))
     metrics.add_metric(name="SeatsShort", unit=MetricUnit.Count, value=drawn.short_by)
     return s.PanelDrawn(reviewer_ids=drawn.reviewer_ids, short_by=drawn.short_by)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from quorum_common.vocabulary import utc_day
 from quorum_reviewer.domain.draw import Candidate, is_candidate, page_size, pool_for, read_budget
 from quorum_reviewer.domain.invitation import Brief, Invitation
 from quorum_reviewer.domain.rules import FatigueCaps
-from quorum_reviewer.service.ports import DrawIndex, Reservation, ReviewerPorts
+from quorum_reviewer.service.ports import DrawIndex, Reservation, ReviewerPorts, RoundRecord
+from quorum_reviewer.service.rounds import DRAW_LEASE, claim_round, finish_round
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,19 @@ def _already_in_round(invitations: list[Invitation], cmd: DrawPanel) -> list[str
 
 
 def draw_panel(cmd: DrawPanel, ports: ReviewerPorts, now: datetime,
-               rng: random.Random | None = None) -> PanelDrawn:
+               rng: random.Random | None = None, lease: timedelta = DRAW_LEASE) -> PanelDrawn:
     """Invite up to `cmd.seats` eligible reviewers: active, tagged, not excluded, not yet invited to
-    the case, under both fatigue caps. Each seat is taken atomically (fatigue slot + invitation)."""
-    rng = rng or random.SystemRandom()
+    the case, under both fatigue caps. Each seat is taken atomically (fatigue slot + invitation).
+    A round is drawn once: a later draw of it returns the first one's panel (see `rounds.py`)."""
+    stored = claim_round(ports.seats, cmd.case_id, cmd.round, now, lease)
+    if stored is not None and stored.reviewer_ids is not None:
+        return PanelDrawn(reviewer_ids=stored.reviewer_ids, short_by=stored.short_by)
+    drawn = _draw(cmd, ports, now, rng or random.SystemRandom())
+    finish_round(ports.seats, cmd.case_id, cmd.round, RoundRecord(drawn.reviewer_ids, drawn.short_by))
+    return drawn
+
+
+def _draw(cmd: DrawPanel, ports: ReviewerPorts, now: datetime, rng: random.Random) -> PanelDrawn:
     invitations = ports.seats.invitations_for(cmd.case_id)
     progress = _Progress(seats=cmd.seats, chosen=_already_in_round(invitations, cmd))
     if progress.need <= 0:

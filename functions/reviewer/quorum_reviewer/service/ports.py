@@ -80,8 +80,22 @@ class Reservation:
     new_key: float = field(default=0.0)
 
 
+@dataclass(frozen=True)
+class RoundRecord:
+    """A round's draw reservation; `reviewer_ids` is None while its draw is still running."""
+
+    reviewer_ids: list[str] | None
+    short_by: int = 0
+
+
 class SeatLedger(Protocol):
-    """Invitations and the fatigue slots they hold."""
+    """Invitations, the fatigue slots they hold, and the one-draw-per-round reservations."""
+
+    def claim_round(self, case_id: str, round_: int, now: datetime, lease_until: datetime) -> RoundRecord | None:
+        """Reserve the round's draw until `lease_until`; None when reserved now, else the reservation found."""
+
+    def finish_round(self, case_id: str, round_: int, drawn: RoundRecord) -> None:
+        """Store the round's panel on its reservation, for every later draw of the round."""
 
     def invitations_for(self, case_id: str) -> list[Invitation]: ...
 

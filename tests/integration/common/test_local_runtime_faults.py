@@ -1,0 +1,42 @@
+"""The in-process runtime with fault injection: the fault comes after the handler ran, and an
+asynchronous invoke is tried three times in all, as Lambda does."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+
+from quorum_local import runtime
+from quorum_local.faults import FaultPlan
+
+WORKER = "quorum-local-reviewer-worker:live"
+STATS = json.dumps({"action": "reviewer_stats", "reviewer_ids": ["nobody"]}).encode()
+
+
+@pytest.fixture
+def always_failing(stack: Any, monkeypatch: pytest.MonkeyPatch) -> FaultPlan:
+    plan = FaultPlan({("reviewer-worker", "reviewer_stats"): 1.0})
+    monkeypatch.setattr(runtime, "_faults", plan)
+    return plan
+
+
+def test_a_struck_invocation_ran_and_then_fails_with_a_transient_error(always_failing: FaultPlan) -> None:
+    reply = boto3.client("lambda").invoke(FunctionName=WORKER, Payload=STATS)
+    error = json.loads(reply["Payload"].read())
+    assert reply["FunctionError"] and error["errorType"] == "TransientError"
+    assert "injected fault after reviewer-worker:reviewer_stats ran" in error["errorMessage"]
+    assert always_failing.injected == 1
+    # another action of the same worker is not struck
+    ok = boto3.client("lambda").invoke(FunctionName=WORKER, Payload=json.dumps({"action": "auto_adjust"}).encode())
+    assert "FunctionError" not in ok
+
+
+def test_a_failing_asynchronous_invoke_is_tried_three_times(always_failing: FaultPlan) -> None:
+    boto3.client("lambda").invoke(FunctionName=WORKER, Payload=STATS, InvocationType="Event")
+    assert always_failing.injected == 3  # the call and Lambda's two retries
+    # the fourth try of the same invocation key passes: a run of faults never lasts
+    reply = boto3.client("lambda").invoke(FunctionName=WORKER, Payload=STATS)
+    assert "FunctionError" not in reply and always_failing.injected == 3
