@@ -25,7 +25,10 @@ export function CasePage({ caseId }) {
     for (let poll = 0; poll < SETTLE_POLLS; poll += 1) {
       const fresh = await loadCase(caseId);
       loaded.setData(fresh);
-      if (fresh.view.status === "decided") return setNotice("The case is decided.");
+      // The view and the timeline are read at once: stop when both have seen the decision.
+      if (fresh.view.status === "decided" && fresh.events.some((e) => e.event === "decided")) {
+        return setNotice("The case is decided.");
+      }
       await sleep(1000);
     }
     setNotice("The resolution is recorded; the case has not closed yet. Reload later.");
