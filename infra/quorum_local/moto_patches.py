@@ -12,6 +12,8 @@ from typing import Any
 from moto.dynamodb.responses import DynamoHandler
 from moto.servicediscovery.models import ServiceDiscoveryBackend
 
+from quorum_local import moto_stepfunctions
+
 _original_register = ServiceDiscoveryBackend.register_instance
 _original_dynamodb_call = DynamoHandler.call_action
 _dynamodb_lock = threading.RLock()
@@ -37,8 +39,10 @@ def _dynamodb_serialized(self: DynamoHandler) -> Any:
 def apply() -> None:
     ServiceDiscoveryBackend.register_instance = _register_upsert
     DynamoHandler.call_action = _dynamodb_serialized
+    moto_stepfunctions.apply()
 
 
 def revert() -> None:
     ServiceDiscoveryBackend.register_instance = _original_register
     DynamoHandler.call_action = _original_dynamodb_call
+    moto_stepfunctions.revert()
