@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
-_current: ContextVar[Mapping[str, str]] = ContextVar("quorum_pins", default={})
+_current: ContextVar[Mapping[str, str] | None] = ContextVar("quorum_pins", default=None)
 
 
 def take(event: Any) -> Any:
@@ -28,4 +28,4 @@ def take(event: Any) -> Any:
 
 def pinned(service: str) -> str | None:
     """The version ARN the current task pins `service` to, or None."""
-    return _current.get().get(service)
+    return (_current.get() or {}).get(service)

@@ -28,7 +28,7 @@ class FakeLambda:
     def __init__(self) -> None:
         self.invoked: list[str] = []
 
-    def invoke(self, FunctionName: str, **_: Any) -> dict[str, Any]:  # noqa: N803 - boto3's spelling
+    def invoke(self, FunctionName: str, **_: Any) -> dict[str, Any]:
         self.invoked.append(FunctionName)
         return {"Payload": io.BytesIO(json.dumps({"ok": True}).encode())}
 
