@@ -2,7 +2,9 @@
 
 moto runs Lambda code only in Docker; every invoke path (direct Invoke, Step Functions tasks,
 SNS subscriptions) ends in `LambdaFunction._invoke_lambda(event)`. Replacing that one method
-makes all of them run the project's real handlers in this process, with no Docker.
+makes all of them run the project's real handlers in this process, with no Docker. A version
+published by `quorum-local publish` runs its own snapshot of the code in a child process
+(`quorum_local.versions`), so two versions of a function answer side by side.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
+from quorum_local import versions
 from quorum_local.template import ROOT, Template
 
 _original_invoke = LambdaFunction._invoke_lambda
@@ -79,6 +82,7 @@ def install(template: Template) -> None:
 
 def uninstall() -> None:
     LambdaFunction._invoke_lambda = _original_invoke
+    versions.stop_all()
 
 
 def load_handler(dotted: str) -> Any:
@@ -93,6 +97,11 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
         invoked_function_arn=self.function_arn, memory_limit_in_mb=int(self.memory_size or 128),
         timeout_seconds=int(self.timeout or 3),
     )
+    roots = versions.snapshot_roots(getattr(self, "code_bytes", b""))
+    if roots:
+        fields = {k: getattr(context, k) for k in ("function_name", "function_version", "invoked_function_arn",
+                                                   "memory_limit_in_mb", "timeout_seconds")}
+        return versions.host_for(roots).invoke(self.handler, payload, fields)
     try:
         result = load_handler(self.handler)(payload, context)
         return json.dumps(result, default=str), False, ""
