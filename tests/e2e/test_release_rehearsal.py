@@ -145,3 +145,51 @@ def test_a_canary_of_the_state_machine_keeps_each_case_on_one_version(local_clou
     after_rollback = journey.report(f"post-{uuid.uuid4().hex[:8]}", "buyer-rolled-back")["case_id"]
     journey.seats(after_rollback, 1, 1)
     assert check_pinned(sfn, arns[next(iter(arns))].rsplit(":", 1)[0] + f":{after_rollback}") == "1"
+
+
+def aws_cli(cloud: LocalCloudProcess, *argv: str) -> None:
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+           "AWS_DEFAULT_REGION": "us-east-1"}
+    done = subprocess.run(["aws", "--endpoint-url", cloud.aws_url, *argv], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def release_process(cloud: LocalCloudProcess, *argv: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+           "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": cloud.aws_url, "QUORUM_OPERATOR": "rehearsal"}
+    return subprocess.Popen([sys.executable, "-m", "quorum_ops.release", *argv], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_auto_rolls_back_when_the_alarm_is_forced_and_refuses_without_one(local_cloud: LocalCloudProcess) -> None:
+    sfn = local_cloud.client("stepfunctions")
+    version = quorum_local(local_cloud, "publish", "voting").split(" version ")[1].split()[0]
+    machine = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"] if m["name"] == MACHINE)
+    live_before = sfn.describe_state_machine_alias(stateMachineAliasArn=f"{machine}:live")["routingConfiguration"]
+    # When the operator bakes a canary and the release alarm is forced into ALARM during the bake
+    baking = release_process(local_cloud, "canary", "voting", "--version", version, "--percent", "50",
+                             "--bake", "4s", "--auto")
+    poll(lambda: len(sfn.describe_state_machine_alias(stateMachineAliasArn=f"{machine}:live")
+                     ["routingConfiguration"]) == 2, deadline_s=30, what="the canary to start")
+    aws_cli(local_cloud, "cloudwatch", "set-alarm-state", "--alarm-name", "quorum-local-release",
+            "--state-value", "ALARM", "--state-reason", "rehearsal")
+    try:
+        out, _ = baking.communicate(timeout=60)
+    finally:
+        aws_cli(local_cloud, "cloudwatch", "set-alarm-state", "--alarm-name", "quorum-local-release",
+                "--state-value", "OK", "--state-reason", "rehearsal over")
+    # Then it rolled back and exited 3, and the log says why
+    assert baking.returncode == 3, out
+    assert sfn.describe_state_machine_alias(stateMachineAliasArn=f"{machine}:live")["routingConfiguration"] == \
+        live_before
+    # And without the alarm it refuses (exit 2) and moves nothing, recording the attempt
+    refused = release_process(local_cloud, "canary", "voting", "--version", version, "--percent", "50",
+                              "--bake", "4s", "--auto", "--alarm", "quorum-local-no-such-alarm")
+    out, _ = refused.communicate(timeout=60)
+    assert refused.returncode == 2 and "does not exist" in out
+    assert sfn.describe_state_machine_alias(stateMachineAliasArn=f"{machine}:live")["routingConfiguration"] == \
+        live_before
+    history = release_process(local_cloud, "history", "voting").communicate(timeout=60)[0].splitlines()
+    tail = [line.split()[4] for line in history[-3:]]
+    assert tail == ["canary", "rollback", "auto-refused"], history
