@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conftest import sam_transform  # type: ignore[import-not-found]
-
 from quorum_local.template import ROOT, Template
 
 WORKERS = {"ReportWorkerArn", "ReviewerWorkerArn", "RewardWorkerArn"}
@@ -46,8 +44,8 @@ def test_rpc_made_for_a_case_is_pinned_to_the_same_versions() -> None:
         assert state["Parameters"]["pins"] == {"reviewer": "${ReviewerWorkerArn}", "reward": "${RewardWorkerArn}"}, name
 
 
-def test_the_machine_publishes_versions_behind_a_live_alias_shifted_by_the_alarms(raw_template: dict[str, Any]) -> None:
-    prod = sam_transform(raw_template, {"Env": "prod", "DeploymentType": "Canary10Percent10Minutes"})
+def test_the_machine_publishes_versions_behind_a_live_alias_shifted_by_the_alarms(prod_transformed: dict[str, Any]) -> None:
+    prod = prod_transformed
     assert len(_of_type(prod, "AWS::StepFunctions::StateMachineVersion")) == 1
     alias = next(iter(_of_type(prod, "AWS::StepFunctions::StateMachineAlias").values()))["Properties"]
     assert alias["Name"] == "live"
