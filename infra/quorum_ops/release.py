@@ -35,10 +35,8 @@ from quorum_ops.bake import ALARMED, NO_DATA, Bake, parse_duration
 from quorum_ops.commandline import build_parser, check
 from quorum_ops.machines import MachineTraffic, is_machine
 from quorum_ops.plan import (
-    FUNCTIONS,
     AliasState,
     Refused,
-    format_percent,
     function_name,
     parse_percent,
     parse_version,
@@ -48,6 +46,7 @@ from quorum_ops.plan import (
     plan_switch,
     plan_switch_back,
 )
+from quorum_ops.readout import Readout
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED, EXIT_ROLLED_BACK = 0, 1, 2, 3
 Clock = Callable[[], datetime]
@@ -76,32 +75,12 @@ class Release:
 
     # ------------------------------------------------------------------ reading
     def status(self) -> None:
-        """Print each function's live alias, the alarm and the namespace's instances."""
-        print(f"environment {self.env}")
-        print(f"{'FUNCTION':<34} {'LIVE':<6} CANARY")
-        for short in FUNCTIONS:
-            name = f"quorum-{self.env}-{short}"
-            try:
-                state = self.traffic.state(name)
-            except Refused as exc:  # status reports a tangle; the moves refuse it
-                print(f"{name:<34} {'?':<6} {exc}")
-                continue
-            live, canary = ("-", "not deployed") if state is None else (state.version, _canary_text(state))
-            print(f"{name:<34} {live:<6} {canary}")
-        self._print_machine()
-        print(f"\nalarm {self.default_alarm}: {self.alarms.state(self.default_alarm) or 'not found'}")
-        self._print_registrations()
+        """Print each function's and the machine's live alias, the running cases, the alarm and the registry."""
+        Readout(self.env, self.traffic, self.machines, self.alarms, self.log).status(self.default_alarm)
 
     def history(self, function: str | None) -> None:
         """Print the release log, oldest first."""
-        records = self.log.records(function_name(self.env, function) if function else None)
-        if not records:
-            print("no releases recorded")
-            return
-        print(f"{'#':>4}  {'WHEN (UTC)':<27} {'WHO':<14} {'FUNCTION':<34} {'ACTION':<12} FROM -> TO")
-        for r in records:
-            print(f"{r.seq:>4}  {r.at:<27} {r.who:<14} {r.function:<34} {r.action:<12} {r.before} -> {r.after}"
-                  + (f"  ({r.note})" if r.note else ""))
+        Readout(self.env, self.traffic, self.machines, self.alarms, self.log).history(function)
 
     # ------------------------------------------------------------------ moves
     def canary(self, function: str, version: str, percent: str, sticky: bool = False) -> None:
@@ -212,49 +191,8 @@ class Release:
                           "with --alarm, or pass --allow-no-data (recorded)")
         return f"allow-no-data: alarm {name} not found"
 
-    def _print_machine(self) -> None:
-        name = function_name(self.env, "voting")
-        state = self.machines.state(name) if self._machine_exists(name) else None
-        if state is None:
-            print(f"\nstate machine {name}: not deployed")
-            return
-        running = self.machines.running_cases(name)
-        print(f"\n{'STATE MACHINE':<34} {'LIVE':<6} CANARY")
-        print(f"{name:<34} {state.version:<6} {_canary_text(state).replace('requests', 'new cases')}")
-        held = ", ".join(f"version {v}: {n}" for v, n in sorted(running.items())) or "none"
-        print(f"running cases per version: {held}")
-
-    def _machine_exists(self, name: str) -> bool:
-        try:
-            self.machines.machine_arn(name)
-        except Refused:
-            return False
-        return True
-
-    def _print_registrations(self) -> None:
-        namespace = f"quorum-{self.env}"
-        found = self.traffic.registry.registrations(namespace)
-        if found is None:
-            print(f"\nnamespace {namespace}: not found")
-            return
-        print(f"\nnamespace {namespace}")
-        print(f"{'SERVICE':<10} {'INSTANCE':<20} {'TRACK':<7} {'VERSION':<8} {'SHARE':<6} TARGET")
-        for reg in found:
-            a = reg.attributes
-            share = f"{a['canary_percent']}%" if "canary_percent" in a else "-"
-            print(f"{reg.service:<10} {reg.instance_id:<20} {a.get('track', '?'):<7} {a.get('version', '?'):<8} "
-                  f"{share:<6} {a.get('alias_arn', '?')}")
-
-
 class Unrecorded(Exception):
     """The alias moved but its audit record could not be written."""
-
-
-def _canary_text(state: AliasState) -> str:
-    if not state.canary:
-        return "-"
-    unit = "users" if state.sticky else "requests"
-    return f"version {state.canary[0]} at {format_percent(state.canary[1])}% of {unit}"
 
 
 # ---------------------------------------------------------------------- command line

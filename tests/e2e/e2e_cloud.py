@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import boto3
 import pytest
@@ -28,6 +29,7 @@ class LocalCloudProcess:
     api_url: str
     aws_url: str
     process: subprocess.Popen[str]
+    output: IO[str] | None = None  # the cloud's stdout and stderr: a file, never an unread pipe that fills and blocks it
 
     def token(self, sub: str, *groups: str, ttl: int = 3600) -> str:
         return mint_local_token(sub, list(groups), ttl=ttl, secret=SECRET)
@@ -40,11 +42,18 @@ class LocalCloudProcess:
                             aws_access_key_id="local", aws_secret_access_key="local")
 
 
+def _output(cloud: LocalCloudProcess) -> str:
+    if cloud.output is None:
+        return ""
+    cloud.output.seek(0)
+    return cloud.output.read()
+
+
 def _wait_until_healthy(cloud: LocalCloudProcess) -> None:
     deadline = time.monotonic() + STARTUP_DEADLINE_SECONDS
     while time.monotonic() < deadline:
         if cloud.process.poll() is not None:
-            raise RuntimeError(f"the local cloud exited early:\n{cloud.process.stdout.read()}")
+            raise RuntimeError(f"the local cloud exited early:\n{_output(cloud)}")
         try:
             if requests.get(f"{cloud.api_url}/v1/health", timeout=2).status_code == 200:
                 return
@@ -60,9 +69,10 @@ def local_cloud() -> Iterator[LocalCloudProcess]:
     env = {**os.environ, "QUORUM_API_PORT": str(api_port), "QUORUM_AWS_PORT": str(aws_port),
            "QUORUM_JWT_SECRET": SECRET}
     env.pop("AWS_ENDPOINT_URL", None)
+    output = tempfile.TemporaryFile(mode="w+")  # closed when the session ends
     process = subprocess.Popen([sys.executable, "-m", "quorum_local.cli", "run", "--no-seed"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    cloud = LocalCloudProcess(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", process)
+                               stdout=output, stderr=subprocess.STDOUT, text=True)
+    cloud = LocalCloudProcess(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", process, output)
     try:
         _wait_until_healthy(cloud)
         yield cloud
@@ -72,3 +82,4 @@ def local_cloud() -> Iterator[LocalCloudProcess]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+        output.close()
