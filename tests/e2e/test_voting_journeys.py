@@ -18,7 +18,7 @@ from quorum_local.journeys import DecisionInbox, Journey, poll
 
 @pytest.fixture
 def journey_for(local_cloud: LocalCloudProcess):
-    return lambda module: Journey(local_cloud.api_url, lambda sub, groups: local_cloud.token(sub, *groups), module)
+    return lambda module: Journey(local_cloud.api_url, local_cloud.mint, module)
 
 
 def test_early_decision_three_nil_on_a_five_seat_panel(local_cloud: LocalCloudProcess, journey_for) -> None:
@@ -116,3 +116,33 @@ def test_three_reports_on_one_target_make_one_case(local_cloud: LocalCloudProces
     assert len({r["case_id"] for r in reports}) == 1
     assert [r["aggregated"] for r in reports] == [False, True, True]
     assert journey.case(reports[0]["case_id"])["report_count"] == 3
+
+
+def test_a_juror_who_reports_the_case_is_replaced_and_a_repeat_report_is_the_first(
+        local_cloud: LocalCloudProcess, journey_for) -> None:
+    # Given a 3-seat listing case drawn from a pool of 4
+    journey = journey_for("listing")
+    journey.set_policy(panel_size=3, votes_to_win=2, vote_window_seconds=300, substitute_rounds=0, min_votes=2)
+    journey.enroll_pool(4)
+    inbox = DecisionInbox(local_cloud.aws_url, "listing")
+    target = f"listing-{uuid.uuid4().hex[:8]}"
+    report = journey.report(target, "buyer-9", reason="counterfeit")
+    case_id = report["case_id"]
+    panel = journey.seats(case_id, 1, 3)
+    # When the reporter reports again: the first report, 200, nothing new
+    body = {"reporter_id": "buyer-9", "reason": "fraud",
+            "target": {"module": "listing", "id": target, "owner_id": "owner-1", "content": {"text": "again"}}}
+    repeat = requests.post(journey.url("/v1/reports"), json=body, headers=journey.module_auth, timeout=10)
+    assert repeat.status_code == 200, repeat.text
+    assert (repeat.json()["report_id"], repeat.json()["existing"]) == (report["report_id"], True)
+    # And a juror reports the case they sit on: their seat is recused and the fourth reviewer takes it
+    assert journey.report(target, panel[0], reason="counterfeit")["case_id"] == case_id
+    refused = journey.vote(case_id, panel[0], "violation")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "seat_recused")
+    substitute = poll(lambda: next((s["reviewer_id"] for s in journey.case(case_id)["panel"]
+                                    if s["reviewer_id"] not in panel), None), what="a substitute")
+    assert journey.case(case_id)["report_count"] == 2
+    # Then the substitute's vote decides with the rest of the panel
+    assert journey.vote(case_id, panel[1], "violation").status_code == 201
+    assert journey.vote(case_id, substitute, "violation").status_code == 201
+    assert inbox.wait_for(case_id, deadline_s=15)["decision"] == "violation"

@@ -25,6 +25,7 @@ from quorum_common import errors
 from quorum_common.auth import GROUPS, Caller, caller_from_event
 from quorum_common.idempotency import InvalidIdempotencyKey
 from quorum_common.jsonbody import BodyRefused, body_text, check_body
+from quorum_common.vocabulary import unknown_module
 
 STATUS_BY_ERROR: dict[type[errors.QuorumError], int] = {
     errors.MalformedRequest: 400,
@@ -71,6 +72,11 @@ def _is_form(app: APIGatewayHttpResolver) -> bool:
 
 def _only_idempotency_key(exc: RequestValidationError) -> bool:
     return all(tuple(err.get("loc", ()))[:2] == ("header", "idempotency-key") for err in exc.errors())
+
+
+def _names_an_unknown_module(exc: RequestValidationError) -> bool:
+    """A `module` (path, query or body) that is there but not one of Quorum's: a missing one is a plain 422."""
+    return any(tuple(err.get("loc", ()))[-1:] == ("module",) and err.get("type") != "missing" for err in exc.errors())
 
 
 def _is_malformed(exc: RequestValidationError) -> bool:
@@ -144,6 +150,24 @@ def refuses(*statuses: int) -> Callable[[F], F]:
     return mark
 
 
+def also_succeeds(status: int, meaning: str) -> Callable[[F], F]:
+    """Declare a second success of a route (`@also_succeeds(200, "the reporter already reported ...")`): its
+    OpenAPI operation documents `status` with the same model as the route's own status; the route returns
+    `answer(model, status)` when it applies."""
+    if not 200 <= status < 300:
+        raise ValueError(f"{status} is not a success")
+
+    def mark(func: F) -> F:
+        func.__quorum_also_succeeds__ = {**getattr(func, "__quorum_also_succeeds__", {}), status: meaning}  # type: ignore[attr-defined]
+        return func
+    return mark
+
+
+def answer(body: BaseModel, status: int) -> Response[Any]:
+    """A route's model at a status other than its route's own (one declared with `@also_succeeds`)."""
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
 def route_key(method: str, rule: str) -> str:
     """API Gateway's route key of a Powertools rule: `PUT /v1/policies/<module>` -> `PUT /v1/policies/{module}`."""
     return method.upper() + " " + _PARAM.sub(r"{\1}", rule)
@@ -153,9 +177,12 @@ def contract_responses(func: Callable[..., Any], status: int, roles: Roles | Non
     """The OpenAPI responses of a route: its model at its real status, and every error it can answer."""
     hints = get_type_hints(func, include_extras=True)
     model = hints.get("return")
-    success: dict[str, Any] = {"description": "Success"}
-    if model is not None:
-        success["content"] = {content_types.APPLICATION_JSON: {"model": model}}
+    if get_origin(model) is Response:  # `Response[Model]`: a route that also answers another status
+        model = get_args(model)[0]
+    content = {content_types.APPLICATION_JSON: {"model": model}} if model is not None else None
+    successes = {code: {"description": meaning[:1].upper() + meaning[1:] + ".", **({"content": content} if content else {})}
+                 for code, meaning in getattr(func, "__quorum_also_succeeds__", {}).items()}
+    successes[status] = {"description": "Success", **({"content": content} if content else {})}
     params = [name for name in hints if name != "return"]
     bodies = [name for name in params if _is_model(hints[name])]
     # Powertools documents a 422 on every validated route: give it the error format even without parameters.
@@ -164,7 +191,7 @@ def contract_responses(func: Callable[..., Any], status: int, roles: Roles | Non
     codes |= {400, 415} if bodies else set()
     errors = {code: {"description": ERROR_MEANINGS[code],
                      "content": {content_types.APPLICATION_JSON: {"model": ErrorBody}}} for code in sorted(codes)}
-    return {status: success, **errors}
+    return {**dict(sorted(successes.items())), **errors}
 
 
 def _is_model(annotation: Any) -> bool:
@@ -342,6 +369,9 @@ def create_app(logger: Logger, *routers: QuorumRouter,
         if _only_idempotency_key(exc):  # the header's one rule has its own code (quorum_common.idempotency)
             bad = InvalidIdempotencyKey("Idempotency-Key must be 1-128 printable ASCII characters, without spaces.")
             return error_response(422, bad.code, bad.message)
+        if _names_an_unknown_module(exc):  # one code on every route that takes a module, with every field's detail
+            unknown = unknown_module(validation_details(exc))
+            return error_response(422, unknown.code, unknown.message, unknown.details)
         return error_response(422, "validation_error", "The request is invalid.", validation_details(exc))
 
     @app.not_found

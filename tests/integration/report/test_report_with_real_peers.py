@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from report_harness import Api, Inbox, finished, seated
+from report_harness import Api, Inbox, eventually, finished, seated
 
 # Found, not imported: a handler module imported before the stack sets the environment would
 # build its Metrics without a namespace.
@@ -68,3 +68,23 @@ def test_a_case_runs_end_to_end_with_the_real_reviewer_and_reward_services(apis:
 
 def _task_list(body: Any) -> list[dict[str, Any]]:
     return body.get("tasks", body.get("items", [])) if isinstance(body, dict) else body
+
+
+def test_a_juror_who_reports_the_case_leaves_the_inbox_and_a_real_substitute_takes_the_seat(
+        apis: tuple[Api, Api, Api]) -> None:
+    report_api, reviewer_api, _ = apis
+    _enroll(reviewer_api)
+    report_api.put_policy(panel_size=3, votes_to_win=2, vote_window_seconds=600, substitute_rounds=0)
+    case_id = report_api.report().body["case_id"]
+    panel = seated(report_api, case_id, 3)
+
+    assert report_api.report(reporter=panel[0]).status == 202
+    assert report_api.vote(panel[0], case_id).code == "seat_recused"
+    seats = eventually(lambda: (lambda s: s if len(s) == 4 else None)(report_api.case(case_id).body["panel"]))
+    [substitute] = [s["reviewer_id"] for s in seats if s["reviewer_id"] not in panel]
+    assert substitute in REVIEWERS and {s["reviewer_id"]: s["status"] for s in seats}[panel[0]] == "recused"
+    # the reviewer service filed the brief in the substitute's inbox and took it out of the recused juror's
+    assert [t for t in _task_list(reviewer_api.user(substitute, "GET", "/v1/reviewer/tasks").body)
+            if t["case_id"] == case_id]
+    assert not [t for t in _task_list(reviewer_api.user(panel[0], "GET", "/v1/reviewer/tasks").body)
+                if t["case_id"] == case_id]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, Field
 
 from quorum_common import errors
@@ -171,6 +172,38 @@ def test_a_routes_one_declaration_sets_its_roles_its_caller_and_its_documented_c
     assert operation["responses"]["201"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Made"}
     error_schema = operation["responses"]["409"]["content"]["application/json"]["schema"]
     assert error_schema == {"$ref": f"#/components/schemas/{ErrorBody.__name__}"}
+
+
+def test_a_route_that_also_succeeds_answers_and_documents_both_statuses_with_one_model() -> None:
+    from quorum_common.http import QuorumRouter, allow, also_succeeds, answer
+
+    router = QuorumRouter()
+
+    @router.post("/made", status_code=201)
+    @allow()
+    @also_succeeds(200, "it was made before")
+    def make(body: Body) -> Response[Made]:
+        return answer(Made(name=body.name, by="x"), 200 if body.name == "old" else 201)
+
+    made = create_app(Logger(service="test"), router)
+
+    def status(name: str) -> tuple[int, dict]:
+        event = {"version": "2.0", "routeKey": "POST /made", "rawPath": "/made", "rawQueryString": "",
+                 "headers": {"content-type": "application/json"}, "body": json.dumps({"name": name}),
+                 "isBase64Encoded": False, "requestContext": {"http": {"method": "POST", "path": "/made",
+                                                                       "sourceIp": "127.0.0.1"},
+                                                              "requestId": "r", "stage": "$default"}}
+        response = made.resolve(event, None)
+        return response["statusCode"], json.loads(response["body"])
+
+    assert status("new") == (201, {"name": "new", "by": "x"})
+    assert status("old") == (200, {"name": "old", "by": "x"})
+    responses = json.loads(made.get_openapi_json_schema())["paths"]["/made"]["post"]["responses"]
+    model = {"$ref": "#/components/schemas/Made"}
+    assert [responses[c]["content"]["application/json"]["schema"] for c in ("200", "201")] == [model, model]
+    assert responses["200"]["description"] == "It was made before."
+    with pytest.raises(ValueError, match="not a success"):
+        also_succeeds(409, "a refusal is not a success")
 
 
 def test_a_router_route_without_a_declared_role_is_refused_at_import() -> None:

@@ -24,7 +24,19 @@ from quorum_report.domain.case import (
 )
 from quorum_report.domain.errors import CaseAlreadyDecided, CaseNotSettled, CaseSettled, CaseStateChanged
 from quorum_report.domain.policy import Policy
-from quorum_report.service.ports import CaseNotOpen, NotSettled, Page, Quota, QuotaExceeded, SeatRejected, TargetTaken, VersionConflict
+from quorum_report.service.ports import (
+    AlreadyReported,
+    CaseNotOpen,
+    NotSettled,
+    Page,
+    PanelChanged,
+    Quota,
+    QuotaExceeded,
+    SeatChanged,
+    SeatRejected,
+    TargetTaken,
+    VersionConflict,
+)
 
 
 class FakeClock:
@@ -59,6 +71,7 @@ class FakeStore:
     reports: dict[str, Report] = field(default_factory=dict)
     locks: dict[tuple[str, str], str] = field(default_factory=dict)
     quotas: dict[tuple[str, str], int] = field(default_factory=dict)
+    reporters: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (case, module, reporter) -> report id
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     # reads
@@ -80,6 +93,9 @@ class FakeStore:
 
     def get_report(self, report_id: str) -> Report | None:
         return self.reports.get(report_id)
+
+    def reported_by(self, case_id: str, submitted_by: str, reporter_id: str) -> str | None:
+        return self.reporters.get((case_id, submitted_by, reporter_id))
 
     def list_cases(self, status: CaseStatus, limit: int, cursor: str | None) -> Page:
         chosen = sorted((c for c in self.cases.values() if c.status == status), key=lambda c: c.created_at)
@@ -104,14 +120,25 @@ class FakeStore:
             self._count(quota)
             self.cases[case.case_id] = case
             self.reports[report.report_id] = report
+            self.reporters[(case.case_id, report.submitted_by, report.reporter_id)] = report.report_id
             self.locks[(case.module, case.target.id)] = case.case_id
 
-    def join_case(self, report: Report, quota: Quota, track_reporter: bool) -> None:
+    def join_case(self, report: Report, quota: Quota, track_reporter: bool, recuse: Seat | None = None, *,
+                  unseated: bool = False) -> None:
         with self.lock:
             self._check_quota(quota)
             case = self.cases.get(report.case_id)
-            if case is None or case.status == "decided":
+            if case is None or case.status == "decided" or (unseated and report.reporter_id in case.invited):
                 raise CaseNotOpen()
+            if (case.case_id, report.submitted_by, report.reporter_id) in self.reporters:
+                raise AlreadyReported()
+            seat_key = (case.case_id, recuse.reviewer_id) if recuse else None
+            if seat_key and self.seats[seat_key].status != "invited":
+                raise SeatChanged()
+            if seat_key:
+                self.seats[seat_key] = self.seats[seat_key].model_copy(update={"status": "recused",
+                                                                               "ended_at": report.created_at})
+            self.reporters[(case.case_id, report.submitted_by, report.reporter_id)] = report.report_id
             self._count(quota)
             reporters = case.reporters | ({report.reporter_id} if track_reporter else set())
             self.cases[case.case_id] = case.model_copy(update={"reporters": reporters,
@@ -156,6 +183,8 @@ class FakeStore:
             case = self.cases[case_id]
             if case.status != "voting" or case.settled or case.round != round_:
                 raise CaseStateChanged("moved on")
+            if case.reporters & {s.reviewer_id for s in seats}:
+                raise PanelChanged()
             for seat in seats:
                 self.seats[(case_id, seat.reviewer_id)] = seat
             self.cases[case_id] = case.model_copy(update={
@@ -286,10 +315,20 @@ class FakeNotifier:
 
 
 @dataclass
+class FakeRecusals:
+    asked: list[Seat] = field(default_factory=list)
+
+    def substitute(self, seat: Seat) -> None:
+        self.asked.append(seat)
+
+
+@dataclass
 class FakeReviewers:
     released: list[tuple[str, str]] = field(default_factory=list)
     outcomes: dict[str, str] = field(default_factory=dict)
     available: bool = True
+    pool: list[str] = field(default_factory=list)
+    draws: list[Any] = field(default_factory=list)
 
     def release_seat(self, case_id: str, reviewer_id: str, outcome: str) -> None:
         self.released.append((case_id, reviewer_id))
@@ -297,3 +336,7 @@ class FakeReviewers:
 
     def stats(self, reviewer_ids: Sequence[str]) -> dict[str, Any] | None:
         return {r: {"invited": 1} for r in reviewer_ids} if self.available else None
+
+    def draw(self, draw: Any) -> list[str]:
+        self.draws.append(draw)
+        return [r for r in self.pool if r not in draw.exclude][:draw.seats_needed]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from report_fakes import FakeClock, FakeIds, FakePolicyStore, FakeStore, FakeWorkflow
+from report_fakes import FakeClock, FakeIds, FakePolicyStore, FakeRecusals, FakeStore, FakeWorkflow
 
 from quorum_common.errors import InvalidInput, NotFound, RateLimited
 from quorum_report.domain.case import Content, Target
@@ -16,13 +17,14 @@ class Intake:
     def __init__(self, cap: int = 20) -> None:
         self.store, self.policies, self.workflow = FakeStore(), FakePolicyStore(), FakeWorkflow()
         self.clock, self.ids, self.limits = FakeClock(), FakeIds(), IntakeLimits(daily_cap=cap)
+        self.recusals = FakeRecusals()
 
     def submit(self, reporter: str = "alice", target_id: str = "item-1", reason: str = "fraud",
                owner: str = "bob", module: str = "listing"):
         cmd = SubmitReport(submitted_by="listing-svc", reporter_id=reporter, reason=reason,
                            target=Target(module=module, id=target_id, owner_id=owner, content=Content(text="x")))
         return submit_report(cmd, store=self.store, policies=self.policies, workflow=self.workflow,
-                             clock=self.clock, new_id=self.ids, limits=self.limits)
+                             recusals=self.recusals, clock=self.clock, new_id=self.ids, limits=self.limits)
 
 
 def test_three_reports_on_one_target_make_one_case_and_one_execution() -> None:
@@ -115,3 +117,17 @@ def _decide(intake: Intake, case_id: str, decision: str) -> None:
     case = intake.store.get_case(case_id)
     intake.store.cases[case_id] = case.model_copy(update={"status": "decided", "settled": decision,
                                                           "decision": decision, "decided_at": intake.clock()})
+
+
+def test_a_repeat_report_on_the_open_case_returns_the_first_and_uses_no_unit_of_the_cap() -> None:
+    intake = Intake(cap=2)
+    first = intake.submit(reporter="alice")
+    joined = intake.submit(reporter="carol")
+    assert intake.submit(reporter="alice", reason="counterfeit") == replace(first, existing=True)
+    assert intake.submit(reporter="carol") == replace(joined, existing=True)
+    case = intake.store.get_case(first.case_id)
+    assert case.report_count == 2 and len(intake.store.reports) == 2
+    assert intake.submit(reporter="alice", target_id="item-2").status == "voting"  # her second unit of the day
+    with pytest.raises(RateLimited):
+        intake.submit(reporter="alice", target_id="item-3")
+    assert intake.submit(reporter="alice").report_id == first.report_id  # a repeat at the cap is still answered

@@ -13,7 +13,7 @@ import pytest
 import report_steps as lifecycle  # the steps as JSON, as the state machine sees them
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from report_fakes import FakeClock, FakeIds, FakeNotifier, FakePolicyStore, FakeReviewers, FakeStore, FakeWorkflow
+from report_fakes import FakeClock, FakeIds, FakeNotifier, FakePolicyStore, FakeRecusals, FakeReviewers, FakeStore, FakeWorkflow
 
 from quorum_common.errors import QuorumError
 from quorum_report.domain.case import Content, Target
@@ -38,7 +38,7 @@ class World:
         cmd = SubmitReport(submitted_by="listing-svc", reporter_id=reporter, reason="fraud",
                            target=Target(module="listing", id="item-1", owner_id="owner-1",
                                          content=Content(text="cheap phone")))
-        return submit_report(cmd, store=self.store, policies=self.policies, workflow=self.workflow,
+        return submit_report(cmd, store=self.store, policies=self.policies, workflow=self.workflow, recusals=FakeRecusals(),
                              clock=self.clock, new_id=FakeIds(), limits=IntakeLimits()).case_id
 
     def vote(self, case_id: str, reviewer: str, verdict: str) -> Any:

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 import report_steps as lifecycle  # the steps as JSON, as the state machine sees them
-from report_fakes import FakeClock, FakeIds, FakeNotifier, FakePolicyStore, FakeReviewers, FakeStore, FakeWorkflow
+from report_fakes import FakeClock, FakeIds, FakeNotifier, FakePolicyStore, FakeRecusals, FakeReviewers, FakeStore, FakeWorkflow
 
 from quorum_common.errors import Conflict, NotFound, PermissionDenied
 from quorum_report.domain.case import Content, Target
@@ -31,7 +31,7 @@ class Panel:
                            target=Target(module="listing", id="item-9", owner_id="bob",
                                          content=Content(text="wire money to bob@example.com, WeChat: bob_deals")))
         self.case_id = submit_report(cmd, store=self.store, policies=FakePolicyStore({"listing": policy}),
-                                     workflow=self.workflow, clock=self.clock, new_id=FakeIds(),
+                                     workflow=self.workflow, recusals=FakeRecusals(), clock=self.clock, new_id=FakeIds(),
                                      limits=IntakeLimits()).case_id
         lifecycle.open_round(self.case_id, 1, PANEL, store=self.store, notifier=self.notifier, clock=self.clock)
         self.workflow.live_tokens.add("tok")

@@ -5,6 +5,7 @@
 |-------------|----------------------------|-------------|---------------------|-----------------------|
 | case        | CASE#<case_id>             | CASE        | CASES#<status>      | <created_at>#<case_id>|
 | seat / vote | CASE#<case_id>             | SEAT#<user> |                     |                       |
+| reporter    | CASE#<case_id>             | REPORTER#<module>#<user> (the report id: one per reporter, module and case) |
 | report      | REPORT#<report_id>         | REPORT      | REPORTS#<case_id>   | <created_at>#<id>     |
 | target lock | TARGET#<module>#<target>   | LOCK        |                     |                       |
 | quota       | QUOTA#<reporter>           | DAY#<date>  |                     |                       |
@@ -32,6 +33,10 @@ def case_key(case_id: str) -> dict[str, str]:
 
 def seat_key(case_id: str, reviewer_id: str) -> dict[str, str]:
     return {"pk": f"CASE#{case_id}", "sk": f"SEAT#{reviewer_id}"}
+
+
+def reporter_key(case_id: str, submitted_by: str, reporter_id: str) -> dict[str, str]:
+    return {"pk": f"CASE#{case_id}", "sk": f"REPORTER#{submitted_by}#{reporter_id}"}
 
 
 def report_key(report_id: str) -> dict[str, str]:
@@ -109,6 +114,14 @@ def report_item(report: Report) -> dict[str, Any]:
             "target": report.target.model_dump(mode="json"), "reason": report.reason, "detail": report.detail,
             "created_at": iso(report.created_at), "aggregated": report.aggregated,
             "gsi1pk": f"REPORTS#{report.case_id}", "gsi1sk": f"{iso(report.created_at)}#{report.report_id}"}
+
+
+def reporter_item(report: Report) -> dict[str, Any]:
+    """The marker that `report.reporter_id` reported `report.case_id` through `report.submitted_by` (a second
+    report finds it; per module, because a module reads only the reports it submitted)."""
+    return {**reporter_key(report.case_id, report.submitted_by, report.reporter_id), "kind": "reporter",
+            "case_id": report.case_id, "submitted_by": report.submitted_by,
+            "reporter_id": report.reporter_id, "report_id": report.report_id}
 
 
 def report_from(row: dict[str, Any]) -> Report:

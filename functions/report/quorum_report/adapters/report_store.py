@@ -28,7 +28,18 @@ from quorum_report.domain.case import (
     Verdict,
 )
 from quorum_report.domain.errors import CaseAlreadyDecided, CaseNotSettled, CaseSettled, CaseStateChanged
-from quorum_report.service.ports import CaseNotOpen, NotSettled, Page, Quota, QuotaExceeded, SeatRejected, TargetTaken
+from quorum_report.service.ports import (
+    AlreadyReported,
+    CaseNotOpen,
+    NotSettled,
+    Page,
+    PanelChanged,
+    Quota,
+    QuotaExceeded,
+    SeatChanged,
+    SeatRejected,
+    TargetTaken,
+)
 
 QUOTA_TTL = timedelta(days=2)
 
@@ -93,22 +104,41 @@ class DynamoReportStore:
             self.table.put_op(it.report_item(report), "attribute_not_exists(pk)"),
             self.table.put_op(it.lock_item(case), lock_condition, {":old": replaces} if replaces else None),
             self._quota_op(quota, case.created_at),
+            self.table.put_op(it.reporter_item(report)),
         ]
         self._intake(operations, {2: TargetTaken, 3: QuotaExceeded})
 
-    def join_case(self, report: Report, quota: Quota, track_reporter: bool) -> None:
+    def reported_by(self, case_id: str, submitted_by: str, reporter_id: str) -> str | None:
+        row = self.table.get(it.reporter_key(case_id, submitted_by, reporter_id))
+        return row["report_id"] if row else None
+
+    def join_case(self, report: Report, quota: Quota, track_reporter: bool, recuse: Seat | None = None, *,
+                  unseated: bool = False) -> None:
         adds = "report_count :one, reasons :reason" + (", reporters :reporter" if track_reporter else "")
         values: dict[str, Any] = {":one": 1, ":reason": {report.reason}, ":decided": "decided",
                                   ":at": it.iso(report.created_at)}
+        condition = "attribute_exists(pk) AND #status <> :decided"
         if track_reporter:
             values[":reporter"] = {report.reporter_id}
+        if unseated:  # the reporter held no seat when the case was read: one given since makes us read again
+            values[":who"] = report.reporter_id
+            condition += " AND NOT contains(invited, :who)"
         operations = [
             self.table.put_op(it.report_item(report), "attribute_not_exists(pk)"),
             self.table.update_op(it.case_key(report.case_id), f"ADD {adds} SET updated_at = :at", values,
-                           {"#status": "status"}, "attribute_exists(pk) AND #status <> :decided"),
+                           {"#status": "status"}, condition),
             self._quota_op(quota, report.created_at),
+            self.table.put_op(it.reporter_item(report), "attribute_not_exists(pk)"),
         ]
-        self._intake(operations, {1: CaseNotOpen, 2: QuotaExceeded})
+        if recuse is not None:
+            operations.append(self._recuse_op(recuse, report.created_at))
+        self._intake(operations, {1: CaseNotOpen, 2: QuotaExceeded, 3: AlreadyReported, 4: SeatChanged})
+
+    def _recuse_op(self, seat: Seat, at: datetime) -> dict[str, Any]:
+        """The reporter's open seat leaves the panel in the report's own transaction."""
+        return self.table.update_op(it.seat_key(seat.case_id, seat.reviewer_id), "SET #status = :recused, ended_at = :at",
+                                    {":recused": "recused", ":at": it.iso(at), ":invited": "invited"},
+                                    {"#status": "status"}, "#status = :invited")
 
     def add_report(self, report: Report, quota: Quota) -> None:
         operations = [self.table.put_op(it.report_item(report), "attribute_not_exists(pk)"),
@@ -119,7 +149,7 @@ class DynamoReportStore:
         try:
             self.table.transact(operations)
         except TransactionCancelled as exc:
-            for index in sorted(signals, reverse=True):  # the quota (last) speaks first
+            for index in sorted(signals, reverse=True):  # the quota (last of the open) speaks first
                 if exc.failed(index):
                     raise signals[index]() from exc
             raise
@@ -170,16 +200,21 @@ class DynamoReportStore:
     def add_seats(self, case_id: str, round_: int, seats: Sequence[Seat], entry: TimelineEntry) -> None:
         operations = [self.table.put_op(it.seat_item(s), "attribute_not_exists(pk) OR #round = :round",
                                   {":round": round_}, {"#round": "round"}) for s in seats]
+        not_reporters = {f":r{i}": s.reviewer_id for i, s in enumerate(seats)}  # a report may have landed since
         operations.append(self.table.update_op(
             it.case_key(case_id),
             "ADD invited :ids SET deadline = :deadline, updated_at = :at, timeline = list_append(timeline, :entry)",
             {":ids": {s.reviewer_id for s in seats}, ":deadline": it.iso(seats[0].deadline), ":at": it.iso(entry.at),
-             ":entry": [it.entry_value(entry)], ":voting": "voting", ":round": round_},
+             ":entry": [it.entry_value(entry)], ":voting": "voting", ":round": round_, **not_reporters},
             {"#status": "status", "#round": "round"},
-            "#status = :voting AND attribute_not_exists(settled) AND #round = :round"))
+            "#status = :voting AND attribute_not_exists(settled) AND #round = :round"
+            + "".join(f" AND NOT contains(reporters, {name})" for name in not_reporters)))
         try:
             self.table.transact(operations)
         except TransactionCancelled as exc:
+            case = self.get_case(case_id)
+            if case and case.is_open and case.round == round_ and case.reporters & set(not_reporters.values()):
+                raise PanelChanged() from exc
             raise CaseStateChanged(f"Case {case_id} left round {round_} or was settled.") from exc
 
     def store_token(self, case_id: str, token: str, *, status: CaseStatus, round_: int | None) -> None:

@@ -12,7 +12,7 @@ from quorum_report.domain.policy import Policy
 
 Verdict = Decision  # a reviewer's vote uses the words of a decision
 CaseStatus = Literal["voting", "escalated", "decided"]
-SeatStatus = Literal["invited", "voted", "expired", "cancelled"]
+SeatStatus = Literal["invited", "voted", "expired", "cancelled", "recused"]  # recused: its reviewer reported the case
 SettledBy = Literal["votes", "final_rule", "ops"]
 ONE_VOTE = 1  # what a cast vote adds to its side, in Tally.plus and in the report table's counters
 CASE_STATUSES: tuple[CaseStatus, ...] = ("escalated", "voting", "decided")
@@ -144,7 +144,7 @@ class Seat(BaseModel):
     verdict: Verdict | None = None
     comment: str | None = None
     voted_at: datetime | None = None
-    ended_at: datetime | None = None  # when the seat expired or was cancelled
+    ended_at: datetime | None = None  # when the seat expired, was cancelled or recused
 
     def accepts_vote(self, round_: int, now: datetime) -> bool:
         """Whether this seat may vote now in round `round_`."""

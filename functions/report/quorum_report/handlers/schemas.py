@@ -60,6 +60,8 @@ class ReportAcceptedResponse(Out):
     status: CaseStatus
     aggregated: bool
     decision: Decision | None = None
+    existing: bool = Field(default=False, description="true (with 200): the reporter already reported this open "
+                                                      "case; this is that report, and no unit of the daily cap was used")
 
 
 class CastVoteRequest(Edge):

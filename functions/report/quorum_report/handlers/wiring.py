@@ -13,7 +13,17 @@ from pydantic import Field
 from quorum_common.observability import observability
 from quorum_common.settings import EnvSettings, load_settings
 from quorum_common.vocabulary import utc_now
-from quorum_report.service.ports import Clock, NewId, Notifier, PolicyStore, ReportStore, ReviewerDirectory, RewardLedger, Workflow
+from quorum_report.service.ports import (
+    Clock,
+    NewId,
+    Notifier,
+    PolicyStore,
+    Recusals,
+    ReportStore,
+    ReviewerDirectory,
+    RewardLedger,
+    Workflow,
+)
 from quorum_report.service.reports import IntakeLimits
 
 if TYPE_CHECKING:  # the worker never loads Powertools' HTTP modules (the idempotency helper pulls them in)
@@ -21,6 +31,14 @@ if TYPE_CHECKING:  # the worker never loads Powertools' HTTP modules (the idempo
     from quorum_report.handlers.schemas import ReportAcceptedResponse
 
 logger, metrics, tracer = observability("report")
+DENIED_METRIC = "StepFunctionsAccessDenied"  # template.yaml: StepFunctionsAccessDeniedAlarm
+
+
+def count_denied(operation: str) -> None:
+    """One `StepFunctionsAccessDenied` datapoint: a Step Functions grant is missing (alarmed)."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    metrics.add_metric(name=DENIED_METRIC, unit=MetricUnit.Count, value=1)
 
 
 class ApiSettings(EnvSettings):
@@ -55,6 +73,7 @@ class ApiDeps:
     workflow: Workflow
     reviewers: ReviewerDirectory
     rewards: RewardLedger
+    recusals: Recusals
     limits: IntakeLimits
     intake_once: Idempotent[ReportAcceptedResponse]
     clock: Clock = utc_now
@@ -74,6 +93,7 @@ class WorkerDeps:
 def api_deps() -> ApiDeps:
     from quorum_common.idempotency import Idempotent
     from quorum_report.adapters.policy_store import DynamoPolicyStore
+    from quorum_report.adapters.recusals import RpcRecusals
     from quorum_report.adapters.report_store import DynamoReportStore
     from quorum_report.adapters.reviewers import RpcReviewerDirectory
     from quorum_report.adapters.rewards import RpcRewardLedger
@@ -82,8 +102,9 @@ def api_deps() -> ApiDeps:
 
     settings = load_settings(ApiSettings)
     return ApiDeps(store=DynamoReportStore(settings.report_table), policies=DynamoPolicyStore(settings.report_table),
-                   workflow=StepFunctionsWorkflow(settings.state_machine_arn), reviewers=RpcReviewerDirectory(),
-                   rewards=RpcRewardLedger(), limits=IntakeLimits(settings.daily_cap, timedelta(seconds=settings.decision_reuse_seconds)),
+                   workflow=StepFunctionsWorkflow(settings.state_machine_arn, on_denied=count_denied),
+                   reviewers=RpcReviewerDirectory(), rewards=RpcRewardLedger(), recusals=RpcRecusals(),
+                   limits=IntakeLimits(settings.daily_cap, timedelta(seconds=settings.decision_reuse_seconds)),
                    intake_once=Idempotent(settings.idempotency_table, "quorum-report.create_report",
                                           ReportAcceptedResponse))
 
@@ -99,4 +120,5 @@ def worker_deps() -> WorkerDeps:
     return WorkerDeps(store=DynamoReportStore(settings.report_table),
                       notifier=SnsNotifier(settings.invitations_topic_arn, settings.events_topic_arn,
                                            settings.alerts_topic_arn),
-                      reviewers=RpcReviewerDirectory(), workflow=StepFunctionsWorkflow(settings.state_machine_arn))
+                      reviewers=RpcReviewerDirectory(),
+                      workflow=StepFunctionsWorkflow(settings.state_machine_arn, on_denied=count_denied))

@@ -1,4 +1,5 @@
-"""The voting lifecycle's tasks: the state machine (and the scheduled sweep) invoke them by `action`.
+"""The voting lifecycle's tasks: the state machine (the scheduled sweep, and the report API for a recused
+seat's substitute) invoke them by `action`.
 
 Inputs and outputs are `service/steps.py`'s models (the state machine's contract). Errors leave with
 their class name as the Step Functions error (`CaseSettled`, `TransientError`, `UnknownAction`,
@@ -14,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from quorum_common.worker import Worker
 from quorum_report.handlers.wiring import logger, metrics, tracer, worker_deps
-from quorum_report.service import closing, lifecycle, steps
+from quorum_report.service import closing, lifecycle, recusal, steps
 from quorum_report.service.steps import (
     AwaitResolutionTask,
     AwaitVotesTask,
@@ -82,6 +83,16 @@ def decide(task: DecideTask, context: Any) -> steps.Decided:
     state = closing.decide(task.case_id, store=deps.store, notifier=deps.notifier, reviewers=deps.reviewers,
                              clock=deps.clock)
     metrics.add_metric(name="CasesDecided", unit=MetricUnit.Count, value=1)
+    return state
+
+
+@worker.action
+def substitute_seat(task: recusal.SubstituteSeatTask, context: Any) -> recusal.SeatSubstituted:
+    deps = worker_deps()
+    state = recusal.substitute_seat(task, store=deps.store, reviewers=deps.reviewers, notifier=deps.notifier,
+                                    clock=deps.clock)
+    metrics.add_metric(name="SeatsRecused", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="ReviewersInvited", unit=MetricUnit.Count, value=len(state.reviewer_ids))
     return state
 
 

@@ -12,7 +12,7 @@ from quorum_common.vocabulary import Decision
 from quorum_report.domain.case import Case, Seat
 from quorum_report.domain.errors import CaseNotSettled
 from quorum_report.domain.events import CaseDecided, CaseEscalated
-from quorum_report.service.lifecycle import case_or_404
+from quorum_report.service.panels import case_or_404
 from quorum_report.service.ports import Clock, LifecycleStore, Notifier, ReviewerDirectory
 from quorum_report.service.steps import CastVoteRecord, Decided, Escalated, EscalationState, Waiting
 

@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-from typing import Literal
 
-from quorum_common.errors import NotFound
 from quorum_common.vocabulary import Decision
 from quorum_report.domain.case import Case, Seat, SettledBy, TimelineEntry
 from quorum_report.domain.errors import CaseSettled, CaseStateChanged
 from quorum_report.domain.events import ReviewerInvited
-from quorum_report.domain.masking import mask_text
 from quorum_report.domain.rules import RoundPlan, excluded_reviewers, missing_seats, plan_after_round, plan_for_empty_draw
-from quorum_report.service.ports import Clock, LifecycleStore, Notifier, NotSettled, ReviewerDirectory
+from quorum_report.service.panels import case_or_404, draw_state
+from quorum_report.service.ports import Clock, LifecycleStore, Notifier, NotSettled, PanelChanged, ReviewerDirectory
 from quorum_report.service.steps import (
     AwaitResolution,
     AwaitVotes,
-    Brief,
     ClosedRound,
     Decide,
     DrawRound,
@@ -32,32 +29,6 @@ from quorum_report.service.steps import (
     OpenedRound,
     Waiting,
 )
-
-BRIEF_TEXT_LIMIT = 4000  # what the reviewer service's inbox stores
-
-
-def case_or_404(store: LifecycleStore, case_id: str) -> Case:
-    case = store.get_case(case_id)
-    if case is None:
-        raise NotFound(f"No case {case_id}.", code="case_not_found")
-    return case
-
-
-def _draw_state(case: Case, round_: int, now: datetime, next_: Literal["draw", "substitute"]) -> DrawRound:
-    """What DrawPanel needs (seats, exclusions, tags) and the round's brief for the reviewers' inbox.
-
-    The round's deadline is fixed here, before the draw, so the inbox, the seats and the
-    window's timeout all share it.
-    """
-    deadline = now + timedelta(seconds=case.policy.vote_window_seconds)
-    people = [*case.reporters, case.target.owner_id]
-    text = mask_text(case.target.content.text, people)
-    return DrawRound(case_id=case.case_id, module=case.module, round=round_,
-                     seats_needed=missing_seats(case.policy, case.tally), exclude=excluded_reviewers(case),
-                     tags=list(case.policy.reviewer_tags), reason=case.reason,
-                     content=Brief(text=text[:BRIEF_TEXT_LIMIT] if text else None,
-                                   image_urls=list(case.target.content.image_urls)),
-                     deadline=deadline.isoformat(), next=next_)
 
 
 def load_case(case_id: str, *, store: LifecycleStore, clock: Clock) -> LoadedCase:
@@ -77,7 +48,7 @@ def load_case(case_id: str, *, store: LifecycleStore, clock: Clock) -> LoadedCas
         left = min(s.deadline for s in open_seats) - now
         return AwaitVotes(case_id=case_id, module=case.module, round=case.round,
                           window_seconds=max(1, math.ceil(left.total_seconds())))
-    return _draw_state(case, case.round, now, "draw")
+    return draw_state(case, case.round, now, "draw")
 
 
 def open_round(case_id: str, round_: int, reviewer_ids: list[str], *, store: LifecycleStore,
@@ -95,7 +66,10 @@ def open_round(case_id: str, round_: int, reviewer_ids: list[str], *, store: Lif
                    now + timedelta(seconds=1))  # a slow draw never leaves a window already closed
     seats = [Seat(case_id=case_id, reviewer_id=r, round=round_, deadline=deadline, invited_at=now) for r in drawn]
     entry = TimelineEntry(at=now, event="round_opened", detail={"round": round_, "seats": len(seats)})
-    store.add_seats(case_id, round_, seats, entry)
+    try:
+        store.add_seats(case_id, round_, seats, entry)
+    except PanelChanged:  # a drawn reviewer reported the case since it was read: seat the others
+        return open_round(case_id, round_, reviewer_ids, store=store, notifier=notifier, clock=clock, deadline=deadline)
     notifier.invite([ReviewerInvited(reviewer_id=r, case_id=case_id, module=case.module, deadline=deadline)
                      for r in drawn])
     return AwaitVotes(case_id=case_id, module=case.module, round=round_,
@@ -151,7 +125,7 @@ def close_round(case_id: str, round_: int, *, store: LifecycleStore, reviewers: 
     if case.status != "voting":
         raise CaseStateChanged(f"Case {case_id} is {case.status}.")
     if case.round > round_:  # a retried step: the next round is already planned
-        return _draw_state(case, case.round, now, "substitute")
+        return draw_state(case, case.round, now, "substitute")
     return _follow(plan_after_round(case.policy, case.tally, round_), case, round_, store, now)
 
 
@@ -171,7 +145,7 @@ def _substitute(case: Case, round_: int, plan: RoundPlan, store: LifecycleStore,
         store.advance_round(case.case_id, round_, entry)
     except CaseSettled:
         return Decide(case_id=case.case_id, module=case.module)
-    return _draw_state(case_or_404(store, case.case_id), round_ + 1, now, "substitute")
+    return draw_state(case_or_404(store, case.case_id), round_ + 1, now, "substitute")
 
 
 def _settle(case: Case, decision: Decision, reason: str | None, store: LifecycleStore, now: datetime) -> Decide:

@@ -26,6 +26,7 @@ from quorum_report.domain.case import (
 )
 from quorum_report.domain.events import CaseDecided, CaseEscalated, ReviewerInvited
 from quorum_report.domain.policy import Policy
+from quorum_report.service.steps import DrawRound
 
 Clock = Callable[[], datetime]
 SeatOutcome = Literal["voted", "expired"]
@@ -44,12 +45,28 @@ class QuotaExceeded(Exception):
     """The reporter reached today's cap."""
 
 
+class AlreadyReported(Exception):
+    """The reporter already has a report on this case."""
+
+
+class SeatChanged(Exception):
+    """The seat to recuse is no longer open (its reviewer voted, or it ended) since it was read."""
+
+
+class PanelChanged(Exception):
+    """A reviewer about to be seated reported the case since it was read (a reporter never sits)."""
+
+
 class SeatRejected(Exception):
     """The seat is not (or no longer) open to a vote: voted, expired or another round."""
 
 
 class NotSettled(Exception):
     """The settle condition did not hold (no win yet, already settled, wrong status)."""
+
+
+class WorkflowDenied(Exception):
+    """Step Functions refused a call with AccessDenied: a missing grant, a defect (5xx), never the caller's."""
 
 
 class VersionConflict(Exception):
@@ -77,9 +94,15 @@ class IntakeStore(Protocol):
     def get_lock(self, module: str, target_id: str) -> TargetLock | None: ...
     def get_case(self, case_id: str) -> Case | None: ...
     def open_case(self, case: Case, report: Report, quota: Quota, replaces: str | None) -> None: ...
-    def join_case(self, report: Report, quota: Quota, track_reporter: bool) -> None: ...
+    def join_case(self, report: Report, quota: Quota, track_reporter: bool, recuse: Seat | None = None, *,
+                  unseated: bool = False) -> None:
+        """Add the report to its open case, recusing `recuse`; `unseated`: refuse (`CaseNotOpen`) if the
+        reporter was seated since the case was read."""
     def add_report(self, report: Report, quota: Quota) -> None: ...
     def get_report(self, report_id: str) -> Report | None: ...
+    def get_seat(self, case_id: str, reviewer_id: str) -> Seat | None: ...
+    def reported_by(self, case_id: str, submitted_by: str, reporter_id: str) -> str | None:
+        """The id of the reporter's report on the case through that module, if they made one."""
 
 
 class VotingStore(Protocol):
@@ -140,6 +163,12 @@ class RewardLedger(Protocol):
         """`{reviewer_id, points, granted_at}` per voter of the case; None when the reward service did not answer."""
 
 
+class Recusals(Protocol):
+    def substitute(self, seat: Seat) -> None:
+        """Ask (asynchronously) for a substitute of a seat its reviewer recused by reporting the case."""
+
+
 class ReviewerDirectory(Protocol):
     def release_seat(self, case_id: str, reviewer_id: str, outcome: SeatOutcome) -> None: ...
+    def draw(self, draw: DrawRound) -> list[str]: ...
     def stats(self, reviewer_ids: Sequence[str]) -> dict[str, Any] | None: ...

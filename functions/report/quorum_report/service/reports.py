@@ -1,64 +1,39 @@
-"""Report intake: validate, cap, aggregate onto the target's case or open a new one."""
+"""Report intake: validate, cap, aggregate onto the target's case or open a new one (the commands and
+answers are in `intake.py`, joining an open case in `joining.py`)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from quorum_common.errors import Conflict, InvalidInput, NotFound, RateLimited
 from quorum_common.vocabulary import utc_day
-from quorum_report.domain.case import Case, Decision, Report, Target, TimelineEntry
+from quorum_report.domain.case import Case, Report, TimelineEntry
 from quorum_report.domain.modules import is_known_reason, reasons_for
 from quorum_report.domain.quota import seconds_until_utc_midnight
+from quorum_report.service.intake import IntakeLimits, ReportAccepted, ReportStatus, SubmitReport
+from quorum_report.service.joining import join_open_case
 from quorum_report.service.policies import current_policy
-from quorum_report.service.ports import CaseNotOpen, Clock, IntakeStore, NewId, PolicyStore, Quota, QuotaExceeded, TargetTaken, Workflow
+from quorum_report.service.ports import (
+    AlreadyReported,
+    CaseNotOpen,
+    Clock,
+    IntakeStore,
+    NewId,
+    PolicyStore,
+    Quota,
+    QuotaExceeded,
+    Recusals,
+    SeatChanged,
+    TargetTaken,
+    Workflow,
+)
 
+__all__ = ["IntakeLimits", "ReportAccepted", "ReportStatus", "SubmitReport", "check_report", "get_report",
+           "submit_report"]
 log = logging.getLogger(__name__)
 ATTEMPTS = 4
-MAX_TRACKED_REPORTERS = 500  # reporters beyond this still count, but are not excluded from draws
-
-
-@dataclass(frozen=True)
-class SubmitReport:
-    """A module reports a piece of content on behalf of one of its users."""
-
-    submitted_by: str
-    reporter_id: str
-    target: Target
-    reason: str
-    detail: str | None = None
-
-
-DAILY_CAP = 20
-DECISION_REUSE = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class IntakeLimits:
-    """The reporter's daily cap and how long a decision answers new reports of its target."""
-
-    daily_cap: int = DAILY_CAP
-    decision_reuse: timedelta = DECISION_REUSE
-
-
-@dataclass(frozen=True)
-class ReportAccepted:
-    """The 202 answer: which case the report joined and where that case stands."""
-
-    report_id: str
-    case_id: str
-    status: str
-    aggregated: bool
-    decision: Decision | None = None
-
-
-@dataclass(frozen=True)
-class ReportStatus:
-    """A report as its module sees it: its case's status and decision."""
-
-    report: Report
-    case: Case
+RETRIED = (TargetTaken, CaseNotOpen, SeatChanged, AlreadyReported)  # the case changed under us: look again
 
 
 def check_report(cmd: SubmitReport) -> None:
@@ -72,7 +47,7 @@ def check_report(cmd: SubmitReport) -> None:
 
 
 def submit_report(cmd: SubmitReport, *, store: IntakeStore, policies: PolicyStore, workflow: Workflow,
-                  clock: Clock, new_id: NewId, limits: IntakeLimits) -> ReportAccepted:
+                  recusals: Recusals, clock: Clock, new_id: NewId, limits: IntakeLimits) -> ReportAccepted:
     """Store the report on the target's open case, its recent decision, or a new case."""
     check_report(cmd)
     now = clock()
@@ -81,21 +56,21 @@ def submit_report(cmd: SubmitReport, *, store: IntakeStore, policies: PolicyStor
     try:
         for _ in range(ATTEMPTS):
             try:
-                return _place(cmd, report_id, now, quota, store, policies, workflow, new_id, limits)
-            except (TargetTaken, CaseNotOpen):
-                continue  # another request changed the target's case: look again
+                return _place(cmd, report_id, now, quota, store, policies, workflow, recusals, new_id, limits)
+            except RETRIED:
+                continue
     except QuotaExceeded:
         raise RateLimited("The reporter reached today's report cap.", code="daily_cap_reached",
                           retry_after=seconds_until_utc_midnight(now)) from None
     raise Conflict("The target is busy; try again.", code="target_busy")
 
 
-def _place(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, store: IntakeStore,
-           policies: PolicyStore, workflow: Workflow, new_id: NewId, limits: IntakeLimits) -> ReportAccepted:
+def _place(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, store: IntakeStore, policies: PolicyStore,
+           workflow: Workflow, recusals: Recusals, new_id: NewId, limits: IntakeLimits) -> ReportAccepted:
     lock = store.get_lock(cmd.target.module, cmd.target.id)
     case = store.get_case(lock.case_id) if lock else None
     if case and case.status != "decided":
-        return _join(cmd, report_id, now, quota, case, store)
+        return _join(cmd, report_id, now, quota, case, store, recusals)
     if case and case.decided_at and now - case.decided_at < limits.decision_reuse:
         return _reuse(cmd, report_id, now, quota, case, store)
     return _open(cmd, report_id, now, quota, lock.case_id if lock else None, store, policies, workflow, new_id)
@@ -106,11 +81,13 @@ def _report(cmd: SubmitReport, report_id: str, case_id: str, now: datetime, aggr
                   target=cmd.target, reason=cmd.reason, detail=cmd.detail, created_at=now, aggregated=aggregated)
 
 
-def _join(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, case: Case,
-          store: IntakeStore) -> ReportAccepted:
-    store.join_case(_report(cmd, report_id, case.case_id, now, True), quota,
-                    track_reporter=case.report_count < MAX_TRACKED_REPORTERS)
-    return ReportAccepted(report_id, case.case_id, case.status, aggregated=True)
+def _join(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, case: Case, store: IntakeStore,
+          recusals: Recusals) -> ReportAccepted:
+    joined = join_open_case(_report(cmd, report_id, case.case_id, now, True), case, quota, store)
+    if joined.recused is not None:
+        recusals.substitute(joined.recused)
+    return ReportAccepted(joined.report.report_id, case.case_id, case.status, aggregated=joined.report.aggregated,
+                          existing=joined.existing)
 
 
 def _reuse(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, case: Case,

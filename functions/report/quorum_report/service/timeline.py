@@ -33,9 +33,8 @@ def _seat_events(seat: Seat) -> list[TimelineEvent]:
     events = [TimelineEvent(at=seat.invited_at, event="invited", detail={**who, "deadline": seat.deadline.isoformat()})]
     if seat.voted_at:
         events.append(TimelineEvent(at=seat.voted_at, event="voted", detail={**who, "verdict": seat.verdict}))
-    if seat.status in ("expired", "cancelled"):
-        event = "seat_expired" if seat.status == "expired" else "seat_cancelled"
-        events.append(TimelineEvent(at=seat.ended_at or seat.deadline, event=event, detail=who))
+    if seat.status in ("expired", "cancelled", "recused"):
+        events.append(TimelineEvent(at=seat.ended_at or seat.deadline, event=f"seat_{seat.status}", detail=who))
     return events
 
 

@@ -40,6 +40,10 @@ def _not_invited() -> PermissionDenied:
     return PermissionDenied("You are not on this case's current panel, or your seat expired.", code="not_invited")
 
 
+def _recused() -> PermissionDenied:
+    return PermissionDenied("You reported this case, so you no longer sit on its panel.", code="seat_recused")
+
+
 def _already_voted() -> Conflict:
     return Conflict("You already voted on this case.", code="already_voted")
 
@@ -52,6 +56,8 @@ def check_seat(case: Case, seat: Seat | None, now: datetime) -> Seat:
     """The seat if it may vote now; else the error the reviewer sees (who first, then what)."""
     if seat is None:
         raise _not_invited()
+    if seat.status == "recused":
+        raise _recused()
     if seat.status == "voted":
         raise _already_voted()
     if not case.is_open:
@@ -82,7 +88,8 @@ def _write_vote(cmd: CastVote, seat: Seat, now: datetime, store: VotingStore) ->
         raise _case_closed() from None
     except SeatRejected:
         current = store.get_seat(cmd.case_id, cmd.reviewer_id)
-        raise (_already_voted() if current and current.status == "voted" else _not_invited()) from None
+        status = current.status if current else None
+        raise (_already_voted() if status == "voted" else _recused() if status == "recused" else _not_invited()) from None
 
 
 def _settle_if_won(case: Case, verdict: Verdict, now: datetime, store: VotingStore, workflow: Workflow) -> bool:

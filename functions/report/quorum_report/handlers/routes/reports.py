@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.metrics import MetricUnit
 
-from quorum_common.http import QuorumRouter, allow, current_caller, refuses
+from quorum_common.http import QuorumRouter, allow, also_succeeds, answer, current_caller, refuses
 from quorum_common.idempotency import IdempotencyKeyHeader
 from quorum_report.domain.case import Content, Target
 from quorum_report.handlers.schemas import CreateReportRequest, ReportAcceptedResponse
@@ -30,24 +31,30 @@ def _command(sub: str, request: CreateReportRequest) -> SubmitReport:
 @router.post("/v1/reports", status_code=202, summary="Report content", tags=["reports"])
 @allow("module")
 @refuses(409, 429)
-def create_report(request: CreateReportRequest, idempotency_key: IdempotencyKeyHeader = None) -> ReportAcceptedResponse:
-    """A module reports a piece of content; one case per target, one vote per case (202: the report joined
-    or opened a case)."""
+@also_succeeds(200, "the reporter already reported this open case: its report (`existing: true`), no cap used")
+def create_report(request: CreateReportRequest,
+                  idempotency_key: IdempotencyKeyHeader = None) -> Response[ReportAcceptedResponse]:
+    """A module reports a piece of content of its own module (the token's `quorum_module` claim; 403
+    `module_claim_missing` / `wrong_module` otherwise); one case per target, one vote per case (202: the
+    report joined or opened a case; 200: this reporter's report of the open case already exists)."""
     caller = current_caller()
+    caller.require_module(request.target.module)
     cmd = _command(caller.sub, request)
     check_report(cmd)
     deps = api_deps()
 
     def work() -> ReportAcceptedResponse:
         accepted = submit_report(cmd, store=deps.store, policies=deps.policies, workflow=deps.workflow,
-                                 clock=deps.clock, new_id=deps.new_id, limits=deps.limits)
+                                 recusals=deps.recusals, clock=deps.clock, new_id=deps.new_id, limits=deps.limits)
         logger.set_correlation_id(accepted.case_id)
-        metrics.add_metric(name="ReportsReceived", unit=MetricUnit.Count, value=1)
-        if not accepted.aggregated:
+        metrics.add_metric(name="ReportsRepeated" if accepted.existing else "ReportsReceived", unit=MetricUnit.Count,
+                           value=1)
+        if not (accepted.aggregated or accepted.existing):
             metrics.add_metric(name="CasesOpened", unit=MetricUnit.Count, value=1)
         return ReportAcceptedResponse(**asdict(accepted))
 
-    return deps.intake_once(caller.sub, idempotency_key, request.model_dump(mode="json"), work, router.lambda_context)
+    accepted = deps.intake_once(caller.sub, idempotency_key, request.model_dump(mode="json"), work, router.lambda_context)
+    return answer(accepted, 200 if accepted.existing else 202)
 
 
 @router.get("/v1/reports/<report_id>", summary="Status and decision of a report", tags=["reports"])
