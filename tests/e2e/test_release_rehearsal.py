@@ -109,7 +109,7 @@ def check_pinned(sfn: Any, execution_arn: str) -> str:
 def test_a_canary_of_the_state_machine_keeps_each_case_on_one_version(local_cloud: LocalCloudProcess,
                                                                       tmp_path: Path, capsys) -> None:
     sfn = local_cloud.client("stepfunctions")
-    journey = Journey(local_cloud.api_url, lambda sub, groups: local_cloud.token(sub, *groups), "post")
+    journey = Journey(local_cloud.api_url, local_cloud.mint, "post")
     journey.set_policy(panel_size=1, votes_to_win=1, min_votes=1, vote_window_seconds=300, substitute_rounds=0)
     journey.enroll_pool(CASES)
     # Given version 2 of the report worker (a visible change) and of the machine, which names it
