@@ -4,6 +4,8 @@
     quorum-local run                      # the same, data in memory only
     quorum-local token --sub u-1 --groups user
     quorum-local token --sub listing-svc --groups module --module listing
+    quorum-local publish report-worker    # a new version from the code on disk (live stays put)
+    quorum-local publish voting           # a new state-machine version naming the workers' latest versions
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import threading
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 from quorum_common.vocabulary import MODULES
 from quorum_local import tokens
 from quorum_local.faults import FAULTS_ENV, FaultPlan, FaultSpecError
 from quorum_local.server import LocalCloud, Settings
 from quorum_local.state import SAVE_EVERY_SECONDS
-from quorum_local.template import Template
+from quorum_local.template import ROOT, Template
 
 
 def _token_args(parser: argparse.ArgumentParser) -> None:
@@ -129,6 +132,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    import boto3
+
+    from quorum_local.publish import MACHINE, publish_function, publish_machine
+    from quorum_local.server import REGION
+
+    settings = Settings.from_environ()
+
+    def client(service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=settings.aws_url,
+                            aws_access_key_id="local", aws_secret_access_key="local")
+    template, root = Template.load("local"), Path(args.source).resolve()
+    if args.name.removeprefix("quorum-local-") == MACHINE:
+        version, pins = publish_machine(template, client("stepfunctions"), client("lambda"), root)
+        named = ", ".join(arn.rsplit(":", 2)[-2].removeprefix("quorum-local-") + ":" + arn.rsplit(":", 1)[1]
+                          for arn in pins.values())
+        print(f"published quorum-local-voting version {version} (names {named}); live is unchanged")
+        return 0
+    try:
+        version = publish_function(template, client("lambda"), args.name, root)
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"published quorum-local-{args.name.removeprefix('quorum-local-')} version {version} from {root}; "
+          "live is unchanged")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="quorum-local", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -138,9 +169,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--state", type=Path, metavar="DIR",
                      help="keep the data (every DynamoDB item) in DIR across restarts; default: in memory only")
     _token_args(sub.add_parser("token", help="mint a local bearer token"))
+    publish = sub.add_parser("publish", help="publish a new version of a function, or of voting, into the running cloud")
+    publish.add_argument("name", help="a function's short name (report-worker, ...) or voting")
+    publish.add_argument("--from", dest="source", default=str(ROOT), help="the tree to take the code from (default: this one)")
     args = parser.parse_args(argv)
     if args.command == "token":
         return cmd_token(args)
+    if args.command == "publish":
+        return cmd_publish(args)
     if args.command in (None, "run"):
         args.seed = getattr(args, "seed", True)
         args.state = getattr(args, "state", None)

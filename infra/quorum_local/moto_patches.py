@@ -9,8 +9,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from moto.cloudwatch.responses import CloudWatchResponse
 from moto.dynamodb.responses import DynamoHandler
 from moto.servicediscovery.models import ServiceDiscoveryBackend
+
+from quorum_local import moto_stepfunctions
 
 _original_register = ServiceDiscoveryBackend.register_instance
 _original_dynamodb_call = DynamoHandler.call_action
@@ -34,11 +37,21 @@ def _dynamodb_serialized(self: DynamoHandler) -> Any:
         return _original_dynamodb_call(self)
 
 
+def _put_composite_alarm(self: CloudWatchResponse) -> Any:
+    # moto stores composite alarms (an AlarmRule) through PutMetricAlarm but routes no PutCompositeAlarm.
+    return self.put_metric_alarm()
+
+
 def apply() -> None:
+    CloudWatchResponse.put_composite_alarm = _put_composite_alarm
     ServiceDiscoveryBackend.register_instance = _register_upsert
     DynamoHandler.call_action = _dynamodb_serialized
+    moto_stepfunctions.apply()
 
 
 def revert() -> None:
+    if "put_composite_alarm" in vars(CloudWatchResponse):
+        del CloudWatchResponse.put_composite_alarm
     ServiceDiscoveryBackend.register_instance = _original_register
     DynamoHandler.call_action = _original_dynamodb_call
+    moto_stepfunctions.revert()

@@ -126,9 +126,13 @@ class Provisioner:
             definition = (ROOT / props["DefinitionUri"]).read_text()
             for key, value in props.get("DefinitionSubstitutions", {}).items():
                 definition = definition.replace("${" + key + "}", str(value))
-            sfn.create_state_machine(name=props["Name"], definition=definition, roleArn=self.role_arn,
-                                     type=props.get("Type", "STANDARD"))
-            self.progress(f"statemachine {props['Name']}")
+            created = sfn.create_state_machine(name=props["Name"], definition=definition, roleArn=self.role_arn,
+                                               type=props.get("Type", "STANDARD"), publish=True)
+            alias = props.get("AutoPublishAlias")
+            if alias:  # as SAM does: version 1 and the alias every case starts through
+                sfn.create_state_machine_alias(name=alias, routingConfiguration=[
+                    {"stateMachineVersionArn": created["stateMachineVersionArn"], "weight": 100}])
+            self.progress(f"statemachine {props['Name']} {alias or ''}->1")
 
     # ------------------------------------------------------------------ operations
     def create_alarms(self) -> None:
@@ -139,6 +143,11 @@ class Provisioner:
                     "TreatMissingData", "Metrics")
             cw.put_metric_alarm(**{k: props[k] for k in keys if k in props})
             self.progress(f"alarm      {props['AlarmName']}")
+        for lid in self.t.of_type("AWS::CloudWatch::CompositeAlarm"):
+            props = self.t.properties(lid)
+            cw.put_composite_alarm(AlarmName=props["AlarmName"], AlarmRule=props["AlarmRule"],
+                                   AlarmDescription=props.get("AlarmDescription", ""))
+            self.progress(f"alarm      {props['AlarmName']} (composite)")
 
     def create_schedules(self) -> None:
         scheduler = self.client("scheduler")

@@ -2,11 +2,13 @@
 
 moto runs Lambda code only in Docker; every invoke path (direct Invoke, Step Functions tasks,
 SNS subscriptions) ends in `LambdaFunction._invoke_lambda(event)`. Replacing that one method
-makes all of them run the project's real handlers in this process, with no Docker.
+makes all of them run the project's real handlers in this process, with no Docker. A version
+published by `quorum-local publish` runs its own snapshot of the code in a child process
+(`quorum_local.versions`), so two versions of a function answer side by side.
 
 As in Lambda, an asynchronous invoke (`InvocationType=Event`) whose handler fails is tried twice
 more. With `QUORUM_FAULTS` set (see `faults.py`), a share of invocations fail after their
-handler ran.
+handler ran (in this process; a published version's child process runs without faults).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
+from quorum_local import versions
 from quorum_local.faults import FaultPlan, injected_fault, plan_from
 from quorum_local.template import ROOT, Template
 
@@ -121,6 +124,7 @@ def uninstall() -> None:
     LambdaFunction._invoke_lambda = _original_invoke
     LambdaFunction.invoke = _original_function_invoke
     _faults = FaultPlan()
+    versions.stop_all()
 
 
 def load_handler(dotted: str) -> Any:
@@ -154,6 +158,11 @@ def _run_handler(self: LambdaFunction, event: Any) -> tuple[str, bool, str]:
         invoked_function_arn=self.function_arn, memory_limit_in_mb=int(self.memory_size or 128),
         timeout_seconds=int(self.timeout or 3),
     )
+    roots = versions.snapshot_roots(getattr(self, "code_bytes", b""))
+    if roots:
+        fields = {k: getattr(context, k) for k in ("function_name", "function_version", "invoked_function_arn",
+                                                   "memory_limit_in_mb", "timeout_seconds")}
+        return versions.host_for(roots).invoke(self.handler, payload, fields)
     try:
         result = load_handler(self.handler)(payload, context)
         if _faults.strikes(short_name(self.function_name), payload, key):

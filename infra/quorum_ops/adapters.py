@@ -82,6 +82,7 @@ class Record:
     after: str
     from_version: str
     to_version: str
+    note: str = ""  # why, when the command decided by itself (--auto) or was told to (--allow-no-data)
 
     def move(self) -> Move:
         return Move(self.function, self.action, self.from_version, self.to_version)
@@ -127,13 +128,15 @@ def _item(record: Record) -> dict[str, dict[str, str]]:
     item = {"pk": {"S": LOG_PK}, "sk": {"S": f"{record.seq:012d}"}, "seq": {"N": str(record.seq)}}
     for name in ("at", "who", "function", "action", "before", "after", "from_version", "to_version"):
         item[name] = {"S": getattr(record, name)}
+    if record.note:
+        item["note"] = {"S": record.note}
     return item
 
 
 def _record(item: dict[str, dict[str, str]]) -> Record:
     fields = {name: item[name]["S"] for name in ("at", "who", "function", "action", "before", "after",
                                                   "from_version", "to_version")}
-    return Record(seq=int(item["seq"]["N"]), **fields)
+    return Record(seq=int(item["seq"]["N"]), note=item.get("note", {}).get("S", ""), **fields)
 
 
 # ---------------------------------------------------------------------- alarms

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 ALIAS = "live"
 FUNCTIONS = ("report-api", "report-worker", "reviewer-api", "reviewer-worker", "reward-api", "reward-worker",
              "scheduler", "console")
+MACHINE = "voting"  # the voting state machine: its alias moves by the same rules
 ENVIRONMENTS = ("local", "dev", "staging", "prod")
 _VERSION = re.compile(r"[0-9]+")
 
@@ -69,12 +70,12 @@ def format_percent(percent: float) -> str:
 
 # ---------------------------------------------------------------------- operator input
 def function_name(env: str, name: str) -> str:
-    """The full function name for `name` (short, like `reviewer-worker`, or full) in `env`."""
+    """The full name for `name` (short, like `reviewer-worker` or `voting`, or full) in `env`."""
     prefix = f"quorum-{env}-"
     short = name.removeprefix(prefix)
-    if short not in FUNCTIONS:
-        raise Refused(f"unknown function {name!r} in env {env!r}; expected one of {', '.join(FUNCTIONS)} "
-                      f"(or the full name {prefix}<name>)")
+    if short not in (*FUNCTIONS, MACHINE):
+        raise Refused(f"unknown function {name!r} in env {env!r}; expected one of {', '.join(FUNCTIONS)}, or "
+                      f"{MACHINE} (the state machine), or the full name {prefix}<name>")
     return prefix + short
 
 

@@ -8,10 +8,13 @@
     quorum-release --env prod switch reward-worker --version 12  # blue/green
     quorum-release --env prod switch-back reward-worker
     quorum-release --env prod history [FUNCTION]
+    quorum-release --env prod canary voting --version 4 --percent 10    # a share of new cases
+    quorum-release --env prod canary voting --version 4 --percent 10 --bake 10m --auto  # exit 0 or 3
 
 The same code runs against AWS and the local cloud (`--endpoint-url`, default $AWS_ENDPOINT_URL).
 A refused move prints why on stderr, exits 2 and changes nothing; every change is recorded in
-`quorum-<env>-release-log` (who: $QUORUM_OPERATOR or the OS user).
+`quorum-<env>-release-log` (who: $QUORUM_OPERATOR or the OS user). `--auto` exits 3 when it
+rolled the canary back. `voting` is the state machine; the rest are functions.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import getpass
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -27,12 +31,12 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from quorum_ops.adapters import Alarms, Aliases, Registry, ReleaseLog, Traffic
+from quorum_ops.bake import ALARMED, NO_DATA, Bake, parse_duration
+from quorum_ops.commandline import build_parser, check
+from quorum_ops.machines import MachineTraffic, is_machine
 from quorum_ops.plan import (
-    ENVIRONMENTS,
-    FUNCTIONS,
     AliasState,
     Refused,
-    format_percent,
     function_name,
     parse_percent,
     parse_version,
@@ -42,186 +46,172 @@ from quorum_ops.plan import (
     plan_switch,
     plan_switch_back,
 )
+from quorum_ops.readout import Readout
 
-EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_REFUSED, EXIT_ROLLED_BACK = 0, 1, 2, 3
 Clock = Callable[[], datetime]
 
 
 class Release:
     """The release commands for one environment, over the adapters they need."""
 
-    def __init__(self, env: str, *, traffic: Traffic, log: ReleaseLog, alarms: Alarms, operator: str,
-                 clock: Clock = lambda: datetime.now(UTC)):
+    def __init__(self, env: str, *, traffic: Traffic, machines: MachineTraffic, log: ReleaseLog, alarms: Alarms,
+                 operator: str, clock: Clock = lambda: datetime.now(UTC), sleep: Callable[[float], None] = time.sleep):
         self.env = env
         self.traffic = traffic
+        self.machines = machines
         self.log = log
         self.alarms = alarms
         self.operator = operator
         self.clock = clock
+        self.sleep = sleep
 
     @property
     def default_alarm(self) -> str:
-        return f"quorum-{self.env}-function-errors"
+        return f"quorum-{self.env}-release"
+
+    def _steer(self, name: str) -> Traffic | MachineTraffic:
+        return self.machines if is_machine(name) else self.traffic
 
     # ------------------------------------------------------------------ reading
     def status(self) -> None:
-        """Print each function's live alias, the alarm and the namespace's instances."""
-        print(f"environment {self.env}")
-        print(f"{'FUNCTION':<34} {'LIVE':<6} CANARY")
-        for short in FUNCTIONS:
-            name = f"quorum-{self.env}-{short}"
-            try:
-                state = self.traffic.state(name)
-            except Refused as exc:  # status reports a tangle; the moves refuse it
-                print(f"{name:<34} {'?':<6} {exc}")
-                continue
-            live, canary = ("-", "not deployed") if state is None else (state.version, _canary_text(state))
-            print(f"{name:<34} {live:<6} {canary}")
-        print(f"\nalarm {self.default_alarm}: {self.alarms.state(self.default_alarm) or 'not found'}")
-        self._print_registrations()
+        """Print each function's and the machine's live alias, the running cases, the alarm and the registry."""
+        Readout(self.env, self.traffic, self.machines, self.alarms, self.log).status(self.default_alarm)
 
     def history(self, function: str | None) -> None:
         """Print the release log, oldest first."""
-        records = self.log.records(function_name(self.env, function) if function else None)
-        if not records:
-            print("no releases recorded")
-            return
-        print(f"{'#':>4}  {'WHEN (UTC)':<27} {'WHO':<14} {'FUNCTION':<34} {'ACTION':<12} FROM -> TO")
-        for r in records:
-            print(f"{r.seq:>4}  {r.at:<27} {r.who:<14} {r.function:<34} {r.action:<12} {r.before} -> {r.after}")
+        Readout(self.env, self.traffic, self.machines, self.alarms, self.log).history(function)
 
     # ------------------------------------------------------------------ moves
     def canary(self, function: str, version: str, percent: str, sticky: bool = False) -> None:
         name, wanted, share = function_name(self.env, function), parse_version(version), parse_percent(percent)
-        before = self.traffic.require_state(name)
-        self.traffic.require_version(name, wanted)
+        steer = self._steer(name)
+        before = steer.require_state(name)
+        steer.require_version(name, wanted)
         after = plan_canary(before, wanted, share, sticky)
         if sticky:
-            self.traffic.require_rpc_home(name)
+            steer.require_rpc_home(name)
         self._change(name, "canary", before, after)
 
-    def promote(self, function: str, alarm: str | None) -> None:
-        name = function_name(self.env, function)
-        before = self.traffic.require_state(name)
-        after = plan_promote(before)
-        self._require_quiet_alarm(alarm)
-        self._change(name, "promote", before, after)
+    def canary_auto(self, function: str, version: str, percent: str, bake: str, alarm: str | None,
+                    allow_no_data: bool) -> int:
+        """Canary, watch the alarm for the bake, then promote (0) or roll back (3; 2 when it had no data)."""
+        seconds, watched = parse_duration(bake), alarm or self.default_alarm
+        try:
+            note = self._no_data_note(watched, allow_no_data) if self.alarms.state(watched) is None else ""
+        except Refused as exc:
+            self._record_refusal(function, str(exc))
+            raise
+        self.canary(function, version, percent)
+        print(f"baking {function} version {version} for {bake}, watching alarm {watched}", flush=True)
+        verdict = Bake(self.alarms.state, self.clock, self.sleep).watch(watched, seconds)
+        if verdict == ALARMED:
+            self.rollback(function, note=f"auto: alarm {watched} went into ALARM during the bake")
+            return EXIT_ROLLED_BACK
+        if verdict == NO_DATA and not allow_no_data:
+            self.rollback(function, note=f"auto: alarm {watched} had no data for the whole bake")
+            print(f"quorum-release: refused: alarm {watched} had no data for the whole bake; the canary was rolled "
+                  "back and live is as before (--allow-no-data promotes anyway, recorded)", file=sys.stderr)
+            return EXIT_REFUSED
+        self.promote(function, alarm, allow_no_data, note=note or ("auto: no data, allowed" if verdict == NO_DATA
+                                                                  else f"auto: {watched} quiet for {bake}"))
+        return EXIT_OK
 
-    def rollback(self, function: str) -> None:
+    def promote(self, function: str, alarm: str | None, allow_no_data: bool = False, note: str = "") -> None:
         name = function_name(self.env, function)
-        before = self.traffic.require_state(name)
+        before = self._steer(name).require_state(name)
+        after = plan_promote(before)
+        checked = self._require_quiet_alarm(alarm, allow_no_data)
+        self._change(name, "promote", before, after, note or checked)
+
+    def rollback(self, function: str, note: str = "") -> None:
+        name = function_name(self.env, function)
+        before = self._steer(name).require_state(name)
         after = plan_rollback(before, [r.move() for r in self.log.records(name)])
-        self._change(name, "rollback", before, after)
+        self._change(name, "rollback", before, after, note)
 
     def switch(self, function: str, version: str) -> None:
         name, wanted = function_name(self.env, function), parse_version(version)
-        before = self.traffic.require_state(name)
-        self.traffic.require_version(name, wanted)
+        steer = self._steer(name)
+        before = steer.require_state(name)
+        steer.require_version(name, wanted)
         after = plan_switch(before, wanted)
         self._change(name, "switch", before, after)
 
     def switch_back(self, function: str) -> None:
         name = function_name(self.env, function)
-        before = self.traffic.require_state(name)
+        before = self._steer(name).require_state(name)
         after = plan_switch_back(before, [r.move() for r in self.log.records(name)])
         self._change(name, "switch-back", before, after)
 
     # ------------------------------------------------------------------ internals
-    def _change(self, function: str, action: str, before: AliasState, after: AliasState) -> None:
+    def _change(self, function: str, action: str, before: AliasState, after: AliasState, note: str = "") -> None:
         last_seq = max((r.seq for r in self.log.records()), default=0)  # read first: no log table, no change
-        self.traffic.apply(function, before, after)
+        self._steer(function).apply(function, before, after)
         try:
             record = self.log.append(last_seq, at=self.clock().isoformat(timespec="milliseconds"), who=self.operator,
                                      function=function, action=action, before=before.describe(),
-                                     after=after.describe(), from_version=before.version, to_version=after.version)
+                                     after=after.describe(), from_version=before.version, to_version=after.version,
+                                     note=note)
         except (ClientError, RuntimeError) as exc:
             raise Unrecorded(f"{function}: live moved {before.describe()} -> {after.describe()} but the audit "
                              f"record could not be written ({exc}); record it by hand") from exc
-        print(f"{action}: {function} live {record.before} -> {record.after} (release #{record.seq})")
+        print(f"{action}: {function} live {record.before} -> {record.after} (release #{record.seq})"
+              + (f" [{note}]" if note else ""))
 
-    def _require_quiet_alarm(self, alarm: str | None) -> None:
+    def _record_refusal(self, function: str, reason: str) -> None:
+        """An --auto release that did not start is recorded too: live stays where it was."""
+        name = function_name(self.env, function)
+        state = self._steer(name).require_state(name)
+        last_seq = max((r.seq for r in self.log.records()), default=0)
+        self.log.append(last_seq, at=self.clock().isoformat(timespec="milliseconds"), who=self.operator,
+                        function=name, action="auto-refused", before=state.describe(), after=state.describe(),
+                        from_version=state.version, to_version=state.version, note=reason)
+
+    def _require_quiet_alarm(self, alarm: str | None, allow_no_data: bool) -> str:
+        """Refuse while the alarm is in ALARM, or has no say (absent, no data) unless allowed; the note to record."""
         name = alarm or self.default_alarm
         state = self.alarms.state(name)
-        if state is None and alarm:
-            raise Refused(f"alarm {alarm} does not exist")
-        if state is None:
-            print(f"note: alarm {name} not found; promoting without an alarm check", file=sys.stderr)
-        elif state == "ALARM":
+        if state == "ALARM":
             raise Refused(f"alarm {name} is in ALARM: look at the canary's errors, then roll back or wait until "
                           "it clears")
+        if state is None:
+            return self._no_data_note(name, allow_no_data)
+        if state == "INSUFFICIENT_DATA":
+            if not allow_no_data:
+                raise Refused(f"alarm {name} has no data (INSUFFICIENT_DATA), so it cannot vouch for the canary; "
+                              "wait for traffic, or pass --allow-no-data (recorded)")
+            return f"allow-no-data: alarm {name} had INSUFFICIENT_DATA"
+        return ""
 
-    def _print_registrations(self) -> None:
-        namespace = f"quorum-{self.env}"
-        found = self.traffic.registry.registrations(namespace)
-        if found is None:
-            print(f"\nnamespace {namespace}: not found")
-            return
-        print(f"\nnamespace {namespace}")
-        print(f"{'SERVICE':<10} {'INSTANCE':<20} {'TRACK':<7} {'VERSION':<8} {'SHARE':<6} TARGET")
-        for reg in found:
-            a = reg.attributes
-            share = f"{a['canary_percent']}%" if "canary_percent" in a else "-"
-            print(f"{reg.service:<10} {reg.instance_id:<20} {a.get('track', '?'):<7} {a.get('version', '?'):<8} "
-                  f"{share:<6} {a.get('alias_arn', '?')}")
-
+    @staticmethod
+    def _no_data_note(name: str, allow_no_data: bool) -> str:
+        if not allow_no_data:
+            raise Refused(f"alarm {name} does not exist (CloudWatch would call a misnamed alarm quiet); name one "
+                          "with --alarm, or pass --allow-no-data (recorded)")
+        return f"allow-no-data: alarm {name} not found"
 
 class Unrecorded(Exception):
     """The alias moved but its audit record could not be written."""
 
 
-def _canary_text(state: AliasState) -> str:
-    if not state.canary:
-        return "-"
-    unit = "users" if state.sticky else "requests"
-    return f"version {state.canary[0]} at {format_percent(state.canary[1])}% of {unit}"
-
-
 # ---------------------------------------------------------------------- command line
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--env", choices=ENVIRONMENTS, default=argparse.SUPPRESS,
-                        help="environment (default: local)")
-    common.add_argument("--endpoint-url", default=argparse.SUPPRESS,
-                        help="AWS endpoint, e.g. the local cloud (default: $AWS_ENDPOINT_URL)")
-    common.add_argument("--region", default=argparse.SUPPRESS, help="AWS region (default: from the environment)")
-    parser = argparse.ArgumentParser(prog="quorum-release", parents=[common], description=__doc__.split("\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, parents=[common], help=help_text, description=help_text)
-
-    command("status", "each function's live alias, the error alarm and the registered instances")
-    canary = command("canary", "send PERCENT of FUNCTION's traffic to VERSION")
-    canary.add_argument("function")
-    canary.add_argument("--version", required=True)
-    canary.add_argument("--percent", required=True)
-    canary.add_argument("--sticky", action="store_true",
-                        help="a share of users (a canary instance in Cloud Map, for RPC workers), not of requests")
-    promote = command("promote", "make the canary version live (refused while the alarm is in ALARM)")
-    promote.add_argument("function")
-    promote.add_argument("--alarm", help="alarm to check (default: quorum-<env>-function-errors, if it exists)")
-    command("rollback", "drop the canary, or undo the last switch or promotion").add_argument("function")
-    switch = command("switch", "blue/green: move all of FUNCTION's traffic to VERSION at once")
-    switch.add_argument("function")
-    switch.add_argument("--version", required=True)
-    command("switch-back", "undo the last blue/green switch").add_argument("function")
-    command("history", "the release log, oldest first").add_argument("function", nargs="?")
-    return parser
-
-
-def run(release: Release, args: argparse.Namespace) -> None:
-    """Dispatch one parsed command line."""
+def run(release: Release, args: argparse.Namespace) -> int:
+    """Dispatch one parsed command line; returns its exit code."""
+    if getattr(args, "auto", False):
+        return release.canary_auto(args.function, args.version, args.percent, args.bake, args.alarm,
+                                   args.allow_no_data)
     actions: dict[str, Callable[[], None]] = {
         "status": release.status,
         "history": lambda: release.history(args.function),
         "canary": lambda: release.canary(args.function, args.version, args.percent, args.sticky),
-        "promote": lambda: release.promote(args.function, args.alarm),
+        "promote": lambda: release.promote(args.function, args.alarm, args.allow_no_data),
         "rollback": lambda: release.rollback(args.function),
         "switch": lambda: release.switch(args.function, args.version),
         "switch-back": lambda: release.switch_back(args.function),
     }
     actions[args.command]()
+    return EXIT_OK
 
 
 def connect(env: str, endpoint_url: str | None, region: str | None) -> Release:
@@ -232,7 +222,8 @@ def connect(env: str, endpoint_url: str | None, region: str | None) -> Release:
         return boto3.client(service, region_name=region or None, endpoint_url=endpoint_url or None)
 
     traffic = Traffic(Aliases(client("lambda")), Registry(client("servicediscovery")), f"quorum-{env}")
-    return Release(env, traffic=traffic, log=ReleaseLog(client("dynamodb"), f"quorum-{env}-release-log"),
+    return Release(env, traffic=traffic, machines=MachineTraffic(client("stepfunctions")),
+                   log=ReleaseLog(client("dynamodb"), f"quorum-{env}-release-log"),
                    alarms=Alarms(client("cloudwatch")), operator=operator())
 
 
@@ -248,15 +239,16 @@ def operator() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns 0 (done), 1 (an error) or 2 (refused or bad usage: nothing changed)."""
+    """Run the command line: 0 (done), 1 (an error), 2 (refused or bad usage: nothing changed), 3 (rolled back)."""
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = check(parser, parser.parse_args(argv))
     except SystemExit as exc:  # argparse has printed the usage error (or the help)
         return exc.code if isinstance(exc.code, int) else EXIT_REFUSED
     env = getattr(args, "env", "local")
     endpoint = getattr(args, "endpoint_url", None) or os.environ.get("AWS_ENDPOINT_URL")
     try:
-        run(connect(env, endpoint, getattr(args, "region", None)), args)
+        return run(connect(env, endpoint, getattr(args, "region", None)), args)
     except Refused as exc:
         print(f"quorum-release: refused: {exc}. Nothing was changed.", file=sys.stderr)
         return EXIT_REFUSED
@@ -266,7 +258,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ClientError, BotoCoreError) as exc:
         print(f"quorum-release: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import boto3
 import pytest
@@ -29,6 +30,7 @@ class LocalCloudProcess:
     api_url: str
     aws_url: str
     process: subprocess.Popen[str]
+    output: IO[str] | None = None  # the cloud's stdout and stderr: a file, never an unread pipe that fills and blocks it
 
     def token(self, sub: str, *groups: str, ttl: int = 3600, module: str | None = None) -> str:
         """A local token; a module token speaks for `module` (the listing module unless given)."""
@@ -47,12 +49,18 @@ class LocalCloudProcess:
                             aws_access_key_id="local", aws_secret_access_key="local")
 
 
+def _output(cloud: LocalCloudProcess) -> str:
+    if cloud.output is None:
+        return ""
+    cloud.output.seek(0)
+    return cloud.output.read()
+
+
 def _wait_until_healthy(cloud: LocalCloudProcess) -> None:
     deadline = time.monotonic() + STARTUP_DEADLINE_SECONDS
     while time.monotonic() < deadline:
         if cloud.process.poll() is not None:
-            said = cloud.process.stdout.read() if cloud.process.stdout else "(its output went to a file)"
-            raise RuntimeError(f"the local cloud exited early:\n{said}")
+            raise RuntimeError(f"the local cloud exited early:\n{_output(cloud)}")
         try:
             if requests.get(f"{cloud.api_url}/v1/health", timeout=2).status_code == 200:
                 return
@@ -63,15 +71,19 @@ def _wait_until_healthy(cloud: LocalCloudProcess) -> None:
 
 
 @contextmanager
-def running_cloud(extra_env: dict[str, str] | None = None, output: Any = subprocess.PIPE) -> Iterator[LocalCloudProcess]:
-    """`quorum-local run --no-seed` on free ports (with `extra_env`), until the block ends."""
+def running_cloud(extra_env: dict[str, str] | None = None,
+                  output: IO[str] | None = None) -> Iterator[LocalCloudProcess]:
+    """`quorum-local run --no-seed` on free ports (with `extra_env`), until the block ends. Its output goes
+    to `output` (a temporary file when not given), never to an unread pipe that fills and blocks it."""
     api_port, aws_port = free_port(), free_port()
     env = {**os.environ, "QUORUM_API_PORT": str(api_port), "QUORUM_AWS_PORT": str(aws_port),
            "QUORUM_JWT_SECRET": SECRET, **(extra_env or {})}
     env.pop("AWS_ENDPOINT_URL", None)
+    owned = output is None
+    sink = tempfile.TemporaryFile(mode="w+") if output is None else output
     process = subprocess.Popen([sys.executable, "-m", "quorum_local.cli", "run", "--no-seed"], cwd=ROOT, env=env,
-                               stdout=output, stderr=subprocess.STDOUT, text=True)
-    cloud = LocalCloudProcess(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", process)
+                               stdout=sink, stderr=subprocess.STDOUT, text=True)
+    cloud = LocalCloudProcess(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", process, sink)
     try:
         _wait_until_healthy(cloud)
         yield cloud
@@ -81,6 +93,8 @@ def running_cloud(extra_env: dict[str, str] | None = None, output: Any = subproc
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+        if owned:
+            sink.close()
 
 
 @pytest.fixture(scope="session")

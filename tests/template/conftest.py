@@ -40,3 +40,9 @@ def raw_template() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def transformed(raw_template: dict[str, Any]) -> dict[str, Any]:
     return sam_transform(raw_template, {"Env": "dev"})
+
+
+@pytest.fixture(scope="session")
+def prod_transformed(raw_template: dict[str, Any]) -> dict[str, Any]:
+    """The transform of a canary environment (prod's release style)."""
+    return sam_transform(raw_template, {"Env": "prod", "DeploymentType": "Canary10Percent10Minutes"})

@@ -94,6 +94,8 @@ def test_every_declared_quorum_variable_is_read_somewhere(template: Template) ->
 ])
 def test_named_resources_exist_in_the_template(template: Template, suffix: str, resource_type: str) -> None:
     existing = {template.ref(logical_id) for logical_id in template.of_type(resource_type)}
+    existing |= {f"{template.ref(lid)}:{template.properties(lid)['AutoPublishAlias']}"  # a machine's alias
+                 for lid in template.of_type(resource_type) if template.properties(lid).get("AutoPublishAlias")}
     named = {(name, value) for name, value in runtime.function_environment(template).items() if name.endswith(suffix)}
     assert named, f"no variable ends in {suffix}"
     for name, value in named:

@@ -2,7 +2,8 @@
 
 This is Quorum's Dubbo: `RpcClient.call("reviewer", "draw_panel", {...}, user_id=...)` picks an
 instance (pinned track, else the sticky canary share, else stable; see `quorum_common.discovery`),
-invokes its alias ARN with `{"action": action, **payload}` and returns the parsed result.
+invokes its alias ARN with `{"action": action, **payload}` and returns the parsed result. Inside
+a state-machine task that pins the service (`quorum_common.pins`) it invokes the pinned version.
 
 A remote failure comes back as the caller's own domain error when its type is one of
 `quorum_common.errors` (NotFound, Conflict, InvalidInput, ...), so a 404 over there is a 404
@@ -18,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from quorum_common import aws, errors
+from quorum_common import aws, errors, pins
 from quorum_common.discovery import Instance, ServiceRegistry, pick_instance
 from quorum_common.errors import QuorumError, RateLimited, ServiceUnavailable
 
@@ -85,19 +86,20 @@ class RpcClient:
     def _invoke(self, service: str, instance: Instance, event: dict[str, Any], asynchronous: bool) -> dict[str, Any]:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        target = pins.pinned(service) or instance.alias_arn
         try:
             return self.lambda_client.invoke(
-                FunctionName=instance.alias_arn, InvocationType="Event" if asynchronous else "RequestResponse",
+                FunctionName=target, InvocationType="Event" if asynchronous else "RequestResponse",
                 Payload=json.dumps(event, default=str).encode(),
             )
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in _GONE:
                 self.registry.invalidate(service)  # the registry pointed at something deleted
-            raise ServiceUnavailable(f"could not invoke {service!r} at {instance.alias_arn} ({code})",
+            raise ServiceUnavailable(f"could not invoke {service!r} at {target} ({code})",
                                      code="invoke_failed") from exc
         except BotoCoreError as exc:
-            raise ServiceUnavailable(f"could not reach {service!r} at {instance.alias_arn}",
+            raise ServiceUnavailable(f"could not reach {service!r} at {target}",
                                      code="invoke_failed") from exc
 
     @property

@@ -26,6 +26,7 @@ from typing import Any, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from quorum_common import pins
 from quorum_common.errors import InvalidInput, UnknownAction
 
 Action = Callable[[Any, Any], BaseModel]
@@ -87,8 +88,8 @@ class Worker:
                                details=error_details(exc)) from exc
 
     def dispatch(self, event: Any, context: Any) -> dict[str, Any]:
-        """Validate, run the action, return its output as JSON."""
-        task = self.parse(event)
+        """Validate, run the action, return its output as JSON (RPC it makes follows the event's pins)."""
+        task = self.parse(pins.take(event))
         action = task.action
         if self.logger is not None:
             self.logger.append_keys(action=action)

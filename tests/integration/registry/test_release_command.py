@@ -13,7 +13,7 @@ from quorum_ops.plan import FUNCTIONS
 from quorum_ops.release import main
 
 WORKER = "quorum-local-reviewer-worker"
-ALARM = "quorum-local-function-errors"
+ALARM = "quorum-local-release"  # the composite release alarm the command checks by default
 
 
 @pytest.fixture
@@ -268,7 +268,9 @@ def test_status_shows_aliases_canary_alarm_and_registered_tracks(lam, capsys) ->
     assert release("status") == 0
     out = capsys.readouterr().out
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.startswith("quorum-local-")}
-    assert set(rows) == {f"quorum-local-{f}" for f in FUNCTIONS}
+    assert set(rows) == {f"quorum-local-{f}" for f in (*FUNCTIONS, "voting")}
+    assert rows["quorum-local-voting"] == ["1", "-"]
+    assert "running cases per version: none" in out
     assert rows[WORKER] == ["1", "version", version, "at", "12.5%", "of", "requests"]
     assert rows["quorum-local-report-api"] == ["1", "-"]
     assert f"alarm {ALARM}: INSUFFICIENT_DATA" in out or f"alarm {ALARM}: OK" in out

@@ -22,7 +22,9 @@ def test_names_carry_the_environment_and_arns_are_built(template: Template) -> N
 
 def test_sam_alias_refs_and_conditions_resolve(template: Template) -> None:
     subs = template.properties("VotingStateMachine")["DefinitionSubstitutions"]
-    assert subs["ReviewerWorkerArn"].endswith(":function:quorum-staging-reviewer-worker:live")
+    assert subs["ReviewerWorkerArn"].endswith(":function:quorum-staging-reviewer-worker:1")  # a version: cases are pinned
+    alias = template.properties("ReviewerStableInstance")["InstanceAttributes"]["alias_arn"]
+    assert alias.endswith(":function:quorum-staging-reviewer-worker:live")
     assert template.properties("ReportApiFunction")["DeploymentPreference"]["Alarms"] == []  # AllAtOnce: NoValue dropped
     canary = Template.load("prod", overrides={"DeploymentType": "Canary10Percent5Minutes"})
     assert canary.properties("ReportApiFunction")["DeploymentPreference"]["Alarms"] == ["quorum-prod-function-errors"]

@@ -41,6 +41,7 @@ class ReleaseRecord(BaseModel):
     after: str
     from_version: str
     to_version: str
+    note: str | None = None  # why, when quorum-release decided by itself (--auto) or was told to (--allow-no-data)
 
 
 def function_names(env: str, short_names: Sequence[str]) -> list[str]:

@@ -51,11 +51,15 @@ class StepFunctionsWorkflow:
             if _code(exc) != "ExecutionAlreadyExists":
                 raise
 
+    def execution_arn(self, name: str) -> str:
+        """An execution's ARN: the machine's, unqualified (cases start through its alias), then the name."""
+        machine = ":".join(self.state_machine_arn.split(":")[:7])
+        return machine.replace(":stateMachine:", ":execution:") + f":{name}"
+
     def status(self, name: str) -> str | None:
         """RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED; None when no such execution exists."""
-        arn = self.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{name}"
         try:
-            return self.client.describe_execution(executionArn=arn)["status"]
+            return self.client.describe_execution(executionArn=self.execution_arn(name))["status"]
         except ClientError as exc:
             if _code(exc) in DENIED:
                 raise self._denied("DescribeExecution", exc) from exc

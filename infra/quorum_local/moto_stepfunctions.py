@@ -1,0 +1,94 @@
+"""Step Functions versions and aliases in moto as AWS runs them: one small patch per gap.
+
+moto 5 publishes versions (with their definitions) and stores aliases, but:
+
+1. StartExecution on a version ARN fails (the version lacks the machine's name check), and the
+   execution would be filed under the version, where the machine's DescribeExecution,
+   ListExecutions and SendTaskSuccess never find it (a callback would hang);
+2. StartExecution on an alias ARN fails ("State Machine Does Not Exist"): AWS picks one of the
+   alias's versions by weight, once per execution;
+3. DescribeExecution names neither the version nor the alias an execution runs.
+
+`apply()` is called by `quorum_local.moto_patches.apply`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+from moto.stepfunctions.models import StateMachine, StateMachineVersion, StepFunctionBackend
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+from moto.stepfunctions.responses import StepFunctionResponse
+
+_original_publish = StateMachine.publish
+_original_start = StepFunctionsParserBackend.start_execution
+_original_describe = StepFunctionResponse.describe_execution
+_draw: Callable[[], float] = random.random  # replaced by tests that need a known draw
+
+
+def _publish_sharing_executions(self: StateMachine, description: str | None) -> None:
+    # Gap 1: a version's executions are the machine's executions, as in AWS (and it can start them).
+    _original_publish(self, description)
+    if self.latest_version is not None:
+        self.latest_version.executions = self.executions
+        self.latest_version.backend = self.backend
+
+
+def pick_version(routing: list[dict[str, Any]], draw: float) -> str:
+    """The version ARN an alias's routing sends an execution to, for a draw in [0, 1)."""
+    bound = 0.0
+    for entry in routing:
+        bound += float(entry["weight"]) / 100
+        if draw < bound:
+            return str(entry["stateMachineVersionArn"])
+    return str(routing[-1]["stateMachineVersionArn"])
+
+
+def _alias_of(backend: StepFunctionBackend, arn: str) -> Any:
+    parent_arn, _, name = arn.rpartition(":")
+    if arn.count(":") != 7 or name.isdigit():
+        return None
+    machine = next((m for m in backend.state_machines if m.arn == parent_arn), None)
+    return machine.aliases.get(name) if machine is not None else None
+
+
+def _start_through_alias(self: StepFunctionsParserBackend, state_machine_arn: str, name: Any = None,
+                         execution_input: Any = None, trace_header: Any = None) -> Any:
+    # Gap 2: an alias ARN starts the version its routing draws for this execution.
+    alias = _alias_of(self, state_machine_arn)
+    target = pick_version(alias.routing_configuration, _draw()) if alias is not None else state_machine_arn
+    execution = _original_start(self, target, name, execution_input, trace_header)
+    if alias is not None and not hasattr(execution, "alias_arn"):
+        execution.alias_arn = alias.arn
+    return execution
+
+
+def _describe_with_version(self: StepFunctionResponse) -> Any:
+    # Gap 3: which version (and alias) the execution runs, and the machine's own ARN.
+    result = _original_describe(self)
+    execution = self.stepfunction_backend.describe_execution(self._get_param("executionArn"))
+    machine = getattr(execution, "state_machine", None)
+    source = getattr(machine, "source_arn", None)
+    if source:
+        extra = {"stateMachineArn": source, "stateMachineVersionArn": machine.arn}
+        if getattr(execution, "alias_arn", None):
+            extra["stateMachineAliasArn"] = execution.alias_arn
+        result.result.update(extra)  # ActionResult wraps the response dict
+    return result
+
+
+def apply() -> None:
+    StateMachine.publish = _publish_sharing_executions
+    StateMachineVersion._handle_name_input_idempotency = StateMachine._handle_name_input_idempotency
+    StepFunctionsParserBackend.start_execution = _start_through_alias
+    StepFunctionResponse.describe_execution = _describe_with_version
+
+
+def revert() -> None:
+    StateMachine.publish = _original_publish
+    if "_handle_name_input_idempotency" in vars(StateMachineVersion):
+        del StateMachineVersion._handle_name_input_idempotency
+    StepFunctionsParserBackend.start_execution = _original_start
+    StepFunctionResponse.describe_execution = _original_describe
