@@ -13,7 +13,7 @@ PYTEST_DIST := -n $(PYTEST_WORKERS) --dist loadgroup
 .PHONY: help install chromium run test lint test-unit test-integration test-e2e test-browser test-template demo openapi bench token sam-tools validate clean
 
 help:
-	@echo "make run     - create the venv, install, start the whole platform on 127.0.0.1 (Ctrl-C stops it)"
+	@echo "make run     - create the venv, install, start the whole platform on 127.0.0.1 (Ctrl-C stops it; its data stays in .quorum-state/)"
 	@echo "make test    - create the venv, install, lint and type-check, run unit, integration, end-to-end and template tests"
 	@echo "make lint    - ruff on the tree and mypy on functions/ and layers/ (part of make test)"
 	@echo "make test-browser - the console's journeys in Chromium (part of make test; screenshots in test-output/console/)"
@@ -33,7 +33,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/quorum-local run
+	$(BIN)/quorum-local run --state .quorum-state
 
 test: install lint chromium
 	$(BIN)/python -m pytest $(PYTEST_DIST) -p no:cacheprovider

@@ -1,7 +1,9 @@
 """`quorum-local`: run the local cloud, or mint a local bearer token.
 
-    quorum-local run                      # the whole platform on 127.0.0.1 (make run)
+    quorum-local run --state .quorum-state   # the whole platform on 127.0.0.1, data kept across restarts (make run)
+    quorum-local run                      # the same, data in memory only
     quorum-local token --sub u-1 --groups user
+    quorum-local token --sub listing-svc --groups module --module listing
 """
 
 from __future__ import annotations
@@ -12,23 +14,29 @@ import sys
 import threading
 import time
 import warnings
+from pathlib import Path
 
+from quorum_common.vocabulary import MODULES
 from quorum_local import tokens
 from quorum_local.server import LocalCloud, Settings
+from quorum_local.state import SAVE_EVERY_SECONDS
 from quorum_local.template import Template
 
 
 def _token_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sub", required=True, help="user or module id")
     parser.add_argument("--groups", required=True, help="comma-separated: module, user, ops")
+    parser.add_argument("--module", choices=MODULES, help="the module a module token speaks for (quorum_module)")
     parser.add_argument("--ttl", type=int, default=12 * 3600, help="seconds the token stays valid")
 
 
-def mint_local_token(sub: str, groups: list[str], ttl: int = 12 * 3600, secret: str | None = None) -> str:
-    """A token the local gateway accepts (issuer and audience from template.yaml's defaults)."""
+def mint_local_token(sub: str, groups: list[str], ttl: int = 12 * 3600, secret: str | None = None,
+                     module: str | None = None) -> str:
+    """A token the local gateway accepts (issuer and audience from template.yaml's defaults); a module
+    token names the module it speaks for in `module`."""
     params = Template.load("local").parameters
     return tokens.mint(secret or Settings.from_environ().jwt_secret, sub, groups,
-                       issuer=params["JwtIssuer"], audience=params["JwtAudience"], ttl_seconds=ttl)
+                       issuer=params["JwtIssuer"], audience=params["JwtAudience"], ttl_seconds=ttl, module=module)
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -37,11 +45,23 @@ def cmd_token(args: argparse.Namespace) -> int:
     if unknown or not groups:
         print(f"error: --groups takes module, user and/or ops (got {args.groups!r})", file=sys.stderr)
         return 2
-    print(mint_local_token(args.sub, groups, args.ttl))
+    if ("module" in groups) != bool(args.module):
+        print("error: a module token needs --module (listing, post, ...), and only a module token takes it",
+              file=sys.stderr)
+        return 2
+    print(mint_local_token(args.sub, groups, args.ttl, module=args.module))
     return 0
 
 
-def banner(settings: Settings) -> str:
+def state_line(state_dir: Path | None, restored: dict[str, int]) -> str:
+    """Where the local cloud's data lives, for the banner: a restart must not surprise anyone."""
+    if state_dir is None:
+        return "in memory only: Ctrl-C ends it (keep it across restarts: quorum-local run --state DIR)"
+    found = f"restored {sum(restored.values())} items" if restored else "nothing saved yet"
+    return f"{state_dir} ({found}; saved every {SAVE_EVERY_SECONDS} s and on Ctrl-C)"
+
+
+def banner(settings: Settings, state: str) -> str:
     ops = mint_local_token("ops-1", ["ops"])
     return f"""
 Quorum local cloud is up.
@@ -49,6 +69,7 @@ Quorum local cloud is up.
   API       {settings.api_url}          (health: {settings.api_url}/v1/health)
   AWS       {settings.aws_url}          (aws --endpoint-url {settings.aws_url} ...)
   OpenAPI   {settings.api_url}/v1/openapi.json
+  Data      {state}
 
 An ops token (12 h):
   {ops}
@@ -58,6 +79,7 @@ Try:
   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\
     aws --endpoint-url {settings.aws_url} dynamodb list-tables
 More tokens: make token ARGS="--sub u-1 --groups user"   (or .venv/bin/quorum-local token ...)
+  a module:  make token ARGS="--sub listing-svc --groups module --module listing"
 Ctrl-C stops everything.
 """
 
@@ -66,17 +88,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     # Functions whose request records no business metric still flush: that is not worth a warning here.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     settings = Settings.from_environ()
-    cloud = LocalCloud(settings, progress=lambda msg: print(f"  + {msg}", flush=True))
+    cloud = LocalCloud(settings, progress=lambda msg: print(f"  + {msg}", flush=True), state_dir=args.state)
     started = time.monotonic()
     print(f"Provisioning template.yaml on moto at {settings.aws_url} ...", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     cloud.start()
-    if args.seed:
+    if args.seed and not cloud.restored:  # restored data already holds the demo data, and whatever came after
         from quorum_local.seed import seed_demo_data
         seed_demo_data(settings.api_url, mint_local_token, progress=lambda msg: print(f"  * {msg}", flush=True))
-    print(banner(settings), flush=True)
+    print(banner(settings, state_line(args.state, cloud.restored)), flush=True)
     print(f"Ready in {time.monotonic() - started:.1f} s.", flush=True)
     stop.wait()
     print("Stopping ...", flush=True)
@@ -91,12 +113,15 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="start the whole platform locally")
     run.add_argument("--no-seed", dest="seed", action="store_false", help="skip the demo data")
+    run.add_argument("--state", type=Path, metavar="DIR",
+                     help="keep the data (every DynamoDB item) in DIR across restarts; default: in memory only")
     _token_args(sub.add_parser("token", help="mint a local bearer token"))
     args = parser.parse_args(argv)
     if args.command == "token":
         return cmd_token(args)
     if args.command in (None, "run"):
         args.seed = getattr(args, "seed", True)
+        args.state = getattr(args, "state", None)
         return cmd_run(args)
     parser.print_help()
     return 2

@@ -11,9 +11,11 @@ from __future__ import annotations
 import base64
 import json
 import re
+import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +27,7 @@ from quorum_local import signin, tokens
 from quorum_local.template import Template
 
 MAX_BODY_BYTES = 1024 * 1024  # API Gateway's 10 MB is far above anything Quorum accepts
+MAX_REQUEST_LINE_AND_HEADERS = 10240  # API Gateway HTTP API quota: request line and header values together
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,11 @@ class Router:
         return None, {}, allowed
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = socket.SOMAXCONN  # the stdlib's listen backlog of 5 drops clients in a burst
+
+
 class Gateway:
     """A threaded HTTP server in front of the stack's API functions."""
 
@@ -92,6 +100,7 @@ class Gateway:
         self.issuer = template.parameters["JwtIssuer"]
         self.audience = template.parameters["JwtAudience"]
         self.server: ThreadingHTTPServer | None = None
+        self._serving: threading.Thread | None = None
         self.sign_in = signin.LocalSignIn(secret, self.issuer, self.audience)  # the local cloud's own endpoint
 
     def start(self, host: str, port: int) -> ThreadingHTTPServer:
@@ -100,21 +109,28 @@ class Gateway:
         class Handler(_RequestHandler):
             owner = gateway
 
-        self.server = ThreadingHTTPServer((host, port), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, name="quorum-gateway", daemon=True).start()
+        self.server = _Server((host, port), Handler)
+        self._serving = threading.Thread(target=self.server.serve_forever, name="quorum-gateway", daemon=True)
+        self._serving.start()
         return self.server
 
     def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
+        """Stop serving and free the port; harmless when never started or already stopped."""
+        server, self.server = self.server, None
+        if server is None:
+            return
+        if self._serving is not None and self._serving.is_alive():
+            server.shutdown()
+        server.server_close()
 
     def claims_for(self, authorization: str | None) -> dict[str, str]:
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token:
+        """The JWT authorizer takes the header's value as the token, with or without a `Bearer ` prefix."""
+        value = (authorization or "").strip()
+        scheme, _, rest = value.partition(" ")
+        token = rest.strip() if scheme.lower() == "bearer" else value
+        if not token:
             raise tokens.InvalidToken("missing bearer token")
-        return tokens.flatten_claims(tokens.verify(token.strip(), self.secret, issuer=self.issuer, audience=self.audience))
+        return tokens.flatten_claims(tokens.verify(token, self.secret, issuer=self.issuer, audience=self.audience))
 
     def invoke(self, route: Route, event: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
         response = self.lambda_client.invoke(FunctionName=route.function_name, Qualifier="live",
@@ -128,8 +144,23 @@ class Gateway:
         return int(payload["statusCode"]), {k.lower(): str(v) for k, v in (payload.get("headers") or {}).items()}, raw
 
 
+def payload_headers(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], list[str]]:
+    """Headers as payload 2.0 carries them: names lower-cased, repeats joined with commas, and every
+    `Cookie` header's cookies moved to a list of their own."""
+    headers: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in pairs:
+        key = name.lower()
+        if key == "cookie":
+            cookies += [c.strip() for c in value.split(";") if c.strip()]
+        else:
+            headers[key] = f"{headers[key]},{value}" if key in headers else value
+    return headers, cookies
+
+
 def build_event(route: Route, method: str, url: str, headers: dict[str, str], body: str | None,
-                path_params: dict[str, str], claims: dict[str, Any] | None, source_ip: str) -> dict[str, Any]:
+                path_params: dict[str, str], claims: dict[str, Any] | None, source_ip: str,
+                cookies: list[str] | None = None) -> dict[str, Any]:
     """An HTTP API payload 2.0 event, as API Gateway builds it."""
     parts = urlsplit(url)
     query: dict[str, str] = {}
@@ -145,11 +176,12 @@ def build_event(route: Route, method: str, url: str, headers: dict[str, str], bo
     }
     if claims is not None:
         context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
-    return {
+    event = {
         "version": "2.0", "routeKey": route.route_key, "rawPath": parts.path, "rawQueryString": parts.query,
         "headers": headers, "queryStringParameters": query or None, "pathParameters": path_params or None,
         "requestContext": context, "body": body, "isBase64Encoded": False,
     }
+    return {**event, "cookies": cookies} if cookies else event
 
 
 @cache
@@ -172,12 +204,55 @@ def _json(value: Any) -> bytes:
     return json.dumps(value).encode()
 
 
+# What the standard library refuses before a route is looked for, in the error format (not its HTML page).
+REFUSED_BY_THE_SERVER = {
+    400: ("bad_request", "The request is not HTTP."),
+    408: ("request_timeout", "The request did not arrive in time."),
+    414: ("uri_too_long", f"The request line is over {MAX_REQUEST_LINE_AND_HEADERS} bytes."),
+    431: ("headers_too_large", f"The request line and headers are over {MAX_REQUEST_LINE_AND_HEADERS} bytes, "
+                               "or over 100 header lines."),
+    505: ("http_version_not_supported", "Use HTTP/1.1."),
+}
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     owner: Gateway
     protocol_version = "HTTP/1.1"
 
     def log_message(self, fmt: str, *args: Any) -> None:  # one line per request, on stderr
         super().log_message(fmt, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # every method is routed: an unknown one is 404/405 here, not the stdlib's 501
+            return self._handle
+        raise AttributeError(name)
+
+    def parse_request(self) -> bool:
+        """The standard library's parsing, then API Gateway's limit on the request line and header values."""
+        if not super().parse_request():
+            return False
+        if len(self.requestline) > MAX_REQUEST_LINE_AND_HEADERS:
+            self.send_error(414)
+            return False
+        if len(self.requestline) + sum(len(v) for v in self.headers.values()) > MAX_REQUEST_LINE_AND_HEADERS:
+            self.send_error(431)
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's refusals (line or headers too long, not HTTP) as JSON in the error format."""
+        self.log_error("code %d, message %s", code, message)
+        error, sentence = REFUSED_BY_THE_SERVER.get(code, ("bad_request", message or "The request is not HTTP."))
+        body = _json(error_body(error, sentence))
+        if self.request_version == "HTTP/0.9":  # the stdlib's default before the line is read: it would omit the status
+            self.request_version = self.protocol_version
+        self.send_response(code)
+        self.send_header("content-type", "application/json")
+        self.send_header("connection", "close")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.send_response(status)
@@ -193,7 +268,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._send(status, headers or {}, _json(error_body(code, message)))
 
     def _handle(self) -> None:
-        method, path = self.command.upper(), urlsplit(self.path).path
+        method, path = self.command, urlsplit(self.path).path  # methods are case-sensitive (RFC 9110)
         try:
             length = int(self.headers.get("content-length") or 0)
         except ValueError:
@@ -211,7 +286,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
                                {"allow": ", ".join(sorted(set(allowed)))})
         if route is None:
             return self._error(404, "route_not_found", f"No route for {method} {path}.")
-        headers = {k.lower(): v for k, v in self.headers.items()}
+        headers, cookies = payload_headers(self.headers.items())
         claims = None
         if route.needs_auth:
             try:
@@ -220,10 +295,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 return self._error(401, "unauthorized", f"A valid bearer token is required ({exc}).",
                                    {"www-authenticate": "Bearer"})
         text = body.decode("utf-8", errors="replace") or None
-        event = build_event(route, method, self.path, headers, text, params, claims, self.client_address[0])
+        event = build_event(route, method, self.path, headers, text, params, claims, self.client_address[0], cookies)
         self._send(*self.owner.invoke(route, event))
-
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle
 
     def do_HEAD(self) -> None:  # answered like GET's status, without a body: routes here are JSON-only
         self._error(405, "method_not_allowed", "HEAD is not served; use GET.")

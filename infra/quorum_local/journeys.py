@@ -11,14 +11,20 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import boto3
 import requests
 
 T = TypeVar("T")
 TIMEOUT = 10
-Mint = Callable[[str, list[str]], str]
+
+
+class Mint(Protocol):
+    """Mints a local token; a module token names the module it speaks for (`quorum_module`)."""
+
+    def __call__(self, sub: str, groups: list[str], *, module: str | None = None) -> str: ...
+
 
 
 def poll(check: Callable[[], T | None], *, deadline_s: float = 60, what: str = "condition") -> T:
@@ -50,7 +56,8 @@ class Journey:
         self.module_auth = self.headers(f"{module}-module", "module")
 
     def headers(self, sub: str, *groups: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.mint(sub, list(groups))}"}
+        speaks_for = self.module if "module" in groups else None
+        return {"Authorization": f"Bearer {self.mint(sub, list(groups), module=speaks_for)}"}
 
     def url(self, path: str) -> str:
         return f"{self.api_url}{path}"

@@ -21,7 +21,8 @@ from quorum_local.template import ROOT, Template
 DOCUMENT_PATH = ROOT / "layers/common/quorum_common/openapi.json"
 DESCRIPTION = ("Quorum's public HTTP API v1. Errors always look like "
                '{"error": {"code", "message", "details"}}. Identity comes from the bearer token\'s '
-               "`sub` and `groups` (module, user, ops) claims.")
+               "`sub` and `groups` (module, user, ops) claims; a module's token also carries `quorum_module`, "
+               "the one module (listing, post, comment, chat, review) whose content it may report.")
 
 
 def api_handlers(template: Template) -> list[str]:

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import requests
+
+if TYPE_CHECKING:
+    from quorum_local.journeys import Mint
 
 DEMO_REVIEWERS = 40
 MALL_ITEMS = {
@@ -26,10 +30,9 @@ def demo_profile(index: int, now: datetime) -> dict[str, object]:
             "registered_at": (now - timedelta(days=400 + index)).isoformat(), "credit_score": 700 + index}
 
 
-def seed_demo_data(api_url: str, mint: Callable[[str, list[str]], str],
-                   progress: Callable[[str], None] = print) -> None:
+def seed_demo_data(api_url: str, mint: Mint, progress: Callable[[str], None] = print) -> None:
     """Profiles for a reviewer pool, an enrollment run, and the mall catalogue."""
-    module = {"Authorization": f"Bearer {mint('module-demo', ['module'])}"}
+    module = {"Authorization": f"Bearer {mint('module-demo', ['module'], module='listing')}"}
     ops = {"Authorization": f"Bearer {mint('ops-seed', ['ops'])}"}
     now = datetime.now(UTC)
     for i in range(1, DEMO_REVIEWERS + 1):

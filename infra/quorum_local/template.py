@@ -33,6 +33,7 @@ NAME_PROPERTY = {
     "AWS::ServiceDiscovery::HttpNamespace": "Name",
     "AWS::ServiceDiscovery::Service": "Name",
     "AWS::CloudWatch::Alarm": "AlarmName",
+    "AWS::SQS::Queue": "QueueName",
 }
 
 
@@ -127,10 +128,12 @@ class Template:
 
     def get_att(self, logical_id: str, attribute: str) -> Any:
         type_name = self.resources[logical_id]["Type"]
-        if attribute in ("Name", "TopicName", "TableName"):
+        if attribute in ("Name", "TopicName", "TableName", "QueueName"):
             return self.physical_name(logical_id)
         if attribute == "Arn" and type_name == "AWS::DynamoDB::Table":
             return self.arn("dynamodb", f"table/{self.physical_name(logical_id)}")
+        if attribute == "Arn" and type_name == "AWS::SQS::Queue":
+            return self.arn("sqs", self.physical_name(logical_id))
         if attribute == "Arn" and type_name == "AWS::Serverless::Function":
             return self.arn("lambda", f"function:{self.physical_name(logical_id)}")
         if attribute == "Id":

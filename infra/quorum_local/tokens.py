@@ -19,10 +19,17 @@ class InvalidToken(Exception):
     """The token is missing, malformed, expired, or not for this API."""
 
 
-def mint(secret: str, sub: str, groups: list[str], *, issuer: str, audience: str, ttl_seconds: int = 3600) -> str:
-    """A signed token for `sub` in `groups`, valid for `ttl_seconds`."""
+MODULE_CLAIM = "quorum_module"  # quorum_common.auth.MODULE_CLAIM: the module a module token speaks for
+
+
+def mint(secret: str, sub: str, groups: list[str], *, issuer: str, audience: str, ttl_seconds: int = 3600,
+         module: str | None = None) -> str:
+    """A signed token for `sub` in `groups`, valid for `ttl_seconds`; `module` adds the `quorum_module` claim."""
     now = int(time.time())
-    claims = {"sub": sub, "groups": groups, "iss": issuer, "aud": audience, "iat": now, "exp": now + ttl_seconds}
+    claims: dict[str, Any] = {"sub": sub, "groups": groups, "iss": issuer, "aud": audience, "iat": now,
+                              "exp": now + ttl_seconds}
+    if module:
+        claims[MODULE_CLAIM] = module
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 

@@ -29,11 +29,17 @@ class LocalCloudProcess:
     aws_url: str
     process: subprocess.Popen[str]
 
-    def token(self, sub: str, *groups: str, ttl: int = 3600) -> str:
-        return mint_local_token(sub, list(groups), ttl=ttl, secret=SECRET)
+    def token(self, sub: str, *groups: str, ttl: int = 3600, module: str | None = None) -> str:
+        """A local token; a module token speaks for `module` (the listing module unless given)."""
+        speaks_for = module or ("listing" if "module" in groups else None)
+        return mint_local_token(sub, list(groups), ttl=ttl, secret=SECRET, module=speaks_for)
 
-    def headers(self, sub: str, *groups: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(sub, *groups)}"}
+    def mint(self, sub: str, groups: list[str], *, module: str | None = None) -> str:
+        """`token` in the shape of `quorum_local.journeys.Mint`."""
+        return self.token(sub, *groups, module=module)
+
+    def headers(self, sub: str, *groups: str, module: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(sub, *groups, module=module)}"}
 
     def client(self, service: str, config: Config | None = None) -> Any:
         return boto3.client(service, endpoint_url=self.aws_url, region_name="us-east-1", config=config,

@@ -25,7 +25,7 @@ PHONE_NUMBER = "13800138000"
 
 @pytest.fixture
 def journey_for(local_cloud: LocalCloudProcess):
-    return lambda module: Journey(local_cloud.api_url, lambda sub, groups: local_cloud.token(sub, *groups), module)
+    return lambda module: Journey(local_cloud.api_url, local_cloud.mint, module)
 
 
 def event(timeline: Locator, name: str) -> Locator:

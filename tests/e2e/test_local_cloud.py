@@ -6,9 +6,11 @@ import json
 
 import requests
 from botocore.config import Config
-from e2e_cloud import LocalCloudProcess
+from e2e_cloud import SECRET, LocalCloudProcess
 
 from quorum_local import tokens
+
+ISSUER = "https://id.example-marketplace.com/"
 
 
 def _error(response: requests.Response) -> dict:
@@ -62,6 +64,21 @@ def test_malformed_json_is_400(local_cloud: LocalCloudProcess) -> None:
                              headers={**local_cloud.headers("listing-module", "module"),
                                       "content-type": "application/json"}, timeout=10)
     assert (response.status_code, _error(response)["code"]) == (400, "malformed_json")
+
+
+def test_a_module_token_reports_only_for_the_module_it_speaks_for(local_cloud: LocalCloudProcess) -> None:
+    # issue 15 #12, through the gateway: the quorum_module claim reaches the handler with the others
+    report = {"reporter_id": "buyer-claim", "reason": "spam",
+              "target": {"module": "listing", "id": "item-claim", "owner_id": "seller-claim", "content": {"text": "x"}}}
+    url = f"{local_cloud.api_url}/v1/reports"
+    no_claim = tokens.mint(SECRET, "listing-svc", ["module"], issuer=ISSUER, audience="quorum")
+    missing = requests.post(url, json=report, headers={"Authorization": f"Bearer {no_claim}"}, timeout=10)
+    assert (missing.status_code, _error(missing)["code"]) == (403, "module_claim_missing")
+    chat = requests.post(url, json=report, headers=local_cloud.headers("chat-svc", "module", module="chat"), timeout=10)
+    assert (chat.status_code, _error(chat)["code"]) == (403, "wrong_module")
+    listing = requests.post(url, json=report, headers=local_cloud.headers("listing-svc", "module", module="listing"),
+                            timeout=10)
+    assert listing.status_code == 202
 
 
 def test_the_stack_is_provisioned_from_the_template(local_cloud: LocalCloudProcess) -> None:

@@ -50,6 +50,22 @@ def test_token_command_mints_a_token_the_gateway_accepts() -> None:
     assert claims["sub"] == "u-7" and claims["groups"] == ["user", "ops"]
 
 
+def test_token_command_mints_a_module_token_that_names_its_module() -> None:
+    result = subprocess.run([sys.executable, "-m", "quorum_local.cli", "token", "--sub", "listing-svc", "--groups",
+                             "module", "--module", "listing"], cwd=ROOT, capture_output=True, text=True, check=True,
+                            env={**os.environ, "QUORUM_JWT_SECRET": "a-secret-only-this-test-knows-0123"})
+    params = Template.load("local").parameters
+    claims = tokens.verify(result.stdout.strip(), "a-secret-only-this-test-knows-0123",
+                           issuer=params["JwtIssuer"], audience=params["JwtAudience"])
+    assert (claims["groups"], claims["quorum_module"]) == (["module"], "listing")
+
+
+def test_token_command_refuses_a_module_token_without_its_module() -> None:
+    result = subprocess.run([sys.executable, "-m", "quorum_local.cli", "token", "--sub", "m-1", "--groups", "module"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2 and "--module" in result.stderr and result.stdout == ""
+
+
 def test_token_command_refuses_unknown_groups() -> None:
     result = subprocess.run([sys.executable, "-m", "quorum_local.cli", "token", "--sub", "u-7", "--groups", "admin"],
                             cwd=ROOT, capture_output=True, text=True)

@@ -18,7 +18,7 @@ from quorum_local.journeys import DecisionInbox, Journey, poll
 
 @pytest.fixture
 def journey_for(local_cloud: LocalCloudProcess):
-    return lambda module: Journey(local_cloud.api_url, lambda sub, groups: local_cloud.token(sub, *groups), module)
+    return lambda module: Journey(local_cloud.api_url, local_cloud.mint, module)
 
 
 def test_early_decision_three_nil_on_a_five_seat_panel(local_cloud: LocalCloudProcess, journey_for) -> None:

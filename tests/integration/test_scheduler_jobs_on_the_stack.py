@@ -23,7 +23,7 @@ def _profile(client, user: str, active_days_ago: int) -> None:
     item = {"tags": [], "last_active_at": (now - timedelta(days=active_days_ago)).isoformat(),
             "registered_at": (now - timedelta(days=365)).isoformat(), "credit_score": 800}
     event = event_for("PUT", f"/v1/users/{user}/profile", body=json.dumps(item),
-                      claims={"sub": "listing-module", "groups": "[module]"})
+                      claims={"sub": "listing-module", "groups": "[module]", "quorum_module": "listing"})
     response = client.invoke(FunctionName="quorum-local-reviewer-api", Payload=json.dumps(event))
     assert json.loads(response["Payload"].read())["statusCode"] == 200
 

@@ -30,8 +30,10 @@ from quorum_local.template import Template, TemplateError
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_MENTION = re.compile(r"quorum[-/]([a-z0-9]+)")
-# Actions with no resource-level scoping at all (none are used inline today).
-UNSCOPABLE_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+# Actions with no resource-level scoping at all (a task token has no resource type: issue 15 #1).
+UNSCOPABLE_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "states:SendTaskSuccess"}
+# Condition keys whose values are item keys, not resource names (the idempotency records' key prefix).
+NOT_NAMES = {"dynamodb:LeadingKeys"}
 # Resource types whose physical name must carry the environment, and the property holding it.
 NAMED = {
     "AWS::Lambda::Function": "FunctionName", "AWS::Lambda::LayerVersion": "LayerName",
@@ -110,8 +112,9 @@ def strings(node: Any) -> Iterator[str]:
     if isinstance(node, str):
         yield node
     elif isinstance(node, dict):
-        for value in node.values():
-            yield from strings(value)
+        for key, value in node.items():
+            if key not in NOT_NAMES:
+                yield from strings(value)
     elif isinstance(node, list):
         for value in node:
             yield from strings(value)
@@ -149,8 +152,9 @@ def _unscoped(node: Any) -> Iterator[str]:
             yield f"Fn::Join {pieces}"
         yield from _unscoped([p for p in pieces if not isinstance(p, str)])
     elif isinstance(node, dict):
-        for value in node.values():
-            yield from _unscoped(value)
+        for key, value in node.items():
+            if key not in NOT_NAMES:
+                yield from _unscoped(value)
 
 
 def open_wildcards(sam: dict[str, Any], env: str) -> list[str]:

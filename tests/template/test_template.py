@@ -126,12 +126,27 @@ def _statements(raw: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
+# Actions the Service Authorization Reference lists with no resource type: only "*" can grant them.
+NO_RESOURCE_TYPE = {"states:SendTaskSuccess"}
+
+
 def test_policies_are_least_privilege(transformed: dict[str, Any]) -> None:
     for role, statement in _statements(transformed):
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert not [a for a in actions if a == "*" or a.endswith(":*")], (role, actions)
-        if statement.get("Resource") == "*":
+        if statement.get("Resource") == "*" and not set(actions) <= NO_RESOURCE_TYPE:
             assert statement.get("Condition"), f"{role}: unscoped resource for {actions}"
+
+
+def test_the_deciding_vote_may_send_its_callback_and_a_denial_is_alarmed(transformed: dict[str, Any]) -> None:
+    # A task token is not scoped to a state machine (issue 15 #1): SendTaskSuccess on an ARN is denied in AWS.
+    sends = [(role, s) for role, s in _statements(transformed) if "states:SendTask" in json.dumps(s["Action"])]
+    assert [(role, s["Action"], s["Resource"]) for role, s in sends] == [
+        ("ReportApiFunctionRole", ["states:SendTaskSuccess"], "*")]  # and no SendTaskFailure: nothing calls it
+    alarm = transformed["Resources"]["StepFunctionsAccessDeniedAlarm"]["Properties"]
+    metric = alarm["Metrics"][0]["MetricStat"]["Metric"]
+    assert (metric["Namespace"], metric["MetricName"]) == ("Quorum", "StepFunctionsAccessDenied")
+    assert alarm["AlarmActions"] == [{"Ref": "OpsAlertsTopic"}]
 
 
 def test_layer_requirements_match_pyproject() -> None:

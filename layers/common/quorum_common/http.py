@@ -25,6 +25,7 @@ from quorum_common import errors
 from quorum_common.auth import GROUPS, Caller, caller_from_event
 from quorum_common.idempotency import InvalidIdempotencyKey
 from quorum_common.jsonbody import BodyRefused, body_text, check_body
+from quorum_common.vocabulary import unknown_module
 
 STATUS_BY_ERROR: dict[type[errors.QuorumError], int] = {
     errors.MalformedRequest: 400,
@@ -71,6 +72,11 @@ def _is_form(app: APIGatewayHttpResolver) -> bool:
 
 def _only_idempotency_key(exc: RequestValidationError) -> bool:
     return all(tuple(err.get("loc", ()))[:2] == ("header", "idempotency-key") for err in exc.errors())
+
+
+def _names_an_unknown_module(exc: RequestValidationError) -> bool:
+    """A `module` (path, query or body) that is there but not one of Quorum's: a missing one is a plain 422."""
+    return any(tuple(err.get("loc", ()))[-1:] == ("module",) and err.get("type") != "missing" for err in exc.errors())
 
 
 def _is_malformed(exc: RequestValidationError) -> bool:
@@ -342,6 +348,9 @@ def create_app(logger: Logger, *routers: QuorumRouter,
         if _only_idempotency_key(exc):  # the header's one rule has its own code (quorum_common.idempotency)
             bad = InvalidIdempotencyKey("Idempotency-Key must be 1-128 printable ASCII characters, without spaces.")
             return error_response(422, bad.code, bad.message)
+        if _names_an_unknown_module(exc):  # one code on every route that takes a module, with every field's detail
+            unknown = unknown_module(validation_details(exc))
+            return error_response(422, unknown.code, unknown.message, unknown.details)
         return error_response(422, "validation_error", "The request is invalid.", validation_details(exc))
 
     @app.not_found

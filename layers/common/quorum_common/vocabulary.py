@@ -35,13 +35,18 @@ class UnknownModule(InvalidInput):
     code = "unknown_module"
 
 
+def unknown_module(details: list[dict[str, str]] | None = None) -> UnknownModule:
+    """The one refusal of a module Quorum does not know (422 unknown_module), whichever code finds it."""
+    return UnknownModule(f"Unknown module; expected one of {', '.join(MODULES)}.",
+                         details=details or [{"field": "module", "message": "unknown module"}])
+
+
 def check_module(module: str) -> Module:
     """`module` if Quorum knows it, else `UnknownModule` (422 unknown_module)."""
     for known in MODULES:
         if module == known:
             return known
-    raise UnknownModule(f"Unknown module; expected one of {', '.join(MODULES)}.",
-                        details=[{"field": "module", "message": "unknown module"}])
+    raise unknown_module()
 
 
 def utc_now() -> datetime:

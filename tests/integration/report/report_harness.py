@@ -151,10 +151,11 @@ class Api:
 
     def call(self, method: str, path: str, body: Any = None, *, sub: str | None, groups: Any = ("user",),
              headers: dict[str, str] | None = None, query: dict[str, str] | None = None,
-             raw_body: str | None = None) -> Reply:
+             raw_body: str | None = None, speaks_for: str | None = None) -> Reply:
         from quorum_local.runtime import load_handler
 
-        event = http_event(method, path, body, sub=sub, groups=groups, headers=headers, query=query, raw_body=raw_body)
+        event = http_event(method, path, body, sub=sub, groups=groups, headers=headers, query=query, raw_body=raw_body,
+                           speaks_for=speaks_for)
         context = LocalContext(function_name=self.function, function_version="1",
                                invoked_function_arn=f"arn:aws:lambda:us-east-1:123456789012:function:{self.function}:live",
                                memory_limit_in_mb=512, timeout_seconds=10)
@@ -163,7 +164,12 @@ class Api:
         return Reply(response["statusCode"], json.loads(text) if text else None, response.get("headers") or {})
 
     def module(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Reply:
-        return self.call(method, path, body, sub=kwargs.pop("sub", "listing-svc"), groups=["module"], **kwargs)
+        """A module's call; its token speaks for `speaks_for` (None: no claim), by default for the module
+        whose content the body reports (else listing)."""
+        target = body.get("target") if isinstance(body, dict) else None
+        own = target.get("module") if isinstance(target, dict) and isinstance(target.get("module"), str) else "listing"
+        return self.call(method, path, body, sub=kwargs.pop("sub", "listing-svc"), groups=["module"],
+                         speaks_for=kwargs.pop("speaks_for", own), **kwargs)
 
     def ops(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Reply:
         return self.call(method, path, body, sub="ops-1", groups="[ops]", **kwargs)
@@ -178,7 +184,7 @@ class Api:
                 "target": {"module": module, "id": target_id, "owner_id": "owner-1",
                            "content": {"text": "brand new phone, pay by bank transfer to 13812345678",
                                        "image_urls": ["https://img.example.com/1.jpg"]}}, **extra}
-        return self.module("POST", "/v1/reports", body)
+        return self.module("POST", "/v1/reports", body, speaks_for=module)
 
     def put_policy(self, module: str = "listing", **rules: Any) -> Reply:
         return self.ops("PUT", f"/v1/policies/{module}", rules)
@@ -191,10 +197,10 @@ class Api:
 
 
 def http_event(method: str, path: str, body: Any, *, sub: str | None, groups: Any, headers: dict[str, str] | None,
-               query: dict[str, str] | None, raw_body: str | None) -> dict[str, Any]:
-    """An HTTP API payload 2.0 event with the JWT authorizer's claims."""
+               query: dict[str, str] | None, raw_body: str | None, speaks_for: str | None = None) -> dict[str, Any]:
+    """An HTTP API payload 2.0 event with the JWT authorizer's claims (`speaks_for`: the quorum_module claim)."""
     text = raw_body if raw_body is not None else (json.dumps(body) if body is not None else None)
-    claims = {"sub": sub, "groups": groups} if sub else None
+    claims = {"sub": sub, "groups": groups, **({"quorum_module": speaks_for} if speaks_for else {})} if sub else None
     return event_for(method, path, body=text, claims=claims, headers=headers, query=query)
 
 

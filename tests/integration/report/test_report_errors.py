@@ -45,7 +45,7 @@ def test_refused_reports_store_nothing(api: Api, peers: Peers) -> None:
     post = lambda body, **kw: api.module("POST", "/v1/reports", body, **kw)  # noqa: E731
     _check([
         ("malformed json", api.module("POST", "/v1/reports", raw_body='{"reporter_id": '), 400, "malformed_json"),
-        ("unknown module", post(_with("target.module", "auction")), 422, "validation_error"),
+        ("unknown module", post(_with("target.module", "auction")), 422, "unknown_module"),
         ("unknown reason", post(_with("reason", "ugly")), 422, "unknown_reason"),
         ("reason of another module", post(_with("reason", "fake_review")), 422, "unknown_reason"),
         ("missing reporter", post(_with("reporter_id", ...)), 422, "validation_error"),
@@ -89,7 +89,7 @@ def test_refused_policies_store_nothing(api: Api, peers: Peers) -> None:
         ("bad tag", put("listing", {**rules, "reviewer_tags": ["Trusted Users!"]}), 422, "validation_error"),
         ("unknown field", put("listing", {**rules, "quorum": 3}), 422, "validation_error"),
         ("missing field", put("listing", {"panel_size": 5}), 422, "validation_error"),
-        ("unknown module", put("auction", rules), 422, "validation_error"),
+        ("unknown module", put("auction", rules), 422, "unknown_module"),
         ("malformed json", api.ops("PUT", "/v1/policies/listing", raw_body="{"), 400, "malformed_json"),
         ("module may not", api.module("PUT", "/v1/policies/listing", rules), 403, "wrong_role"),
         ("user may not read", api.user("u-1", "GET", "/v1/policies"), 403, "wrong_role"),
@@ -147,3 +147,24 @@ def test_refused_votes_store_nothing(api: Api, peers: Peers, decisions: Inbox) -
 def test_both_forms_of_the_groups_claim_are_understood(api: Api, peers: Peers, groups: Any) -> None:
     reply = api.call("GET", "/v1/cases/case-missing", sub="u-1", groups=groups)
     assert (reply.status, reply.code) == (404, "case_not_found")
+
+
+def test_a_module_reports_only_content_of_the_module_its_token_speaks_for(api: Api, peers: Peers) -> None:
+    # Given a listing report in, the tables as they are (issue 15 #12)
+    assert api.module("POST", "/v1/reports", REPORT).status == 202
+    parked()
+    before = scan_all()
+    post = lambda body, **kw: api.module("POST", "/v1/reports", body, **kw)  # noqa: E731
+    # When tokens without the claim, with another module's, or with an unknown one report listing content
+    _check([
+        ("no quorum_module claim", post(REPORT, speaks_for=None), 403, "module_claim_missing"),
+        ("an unknown module in the claim", post(REPORT, speaks_for="auction"), 403, "module_claim_missing"),
+        ("the chat module reports a listing", post(REPORT, speaks_for="chat", sub="chat-svc"), 403, "wrong_module"),
+        ("with an idempotency key too", post(REPORT, speaks_for="chat", headers={"Idempotency-Key": "k-9"}), 403,
+         "wrong_module"),
+    ])
+    # Then nothing is stored, and the chat module may still report chat content
+    assert scan_all() == before
+    chat = _with("target.module", "chat")
+    accepted = post(chat, speaks_for="chat", sub="chat-svc")
+    assert accepted.status == 202, accepted.body

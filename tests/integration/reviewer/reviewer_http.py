@@ -13,11 +13,13 @@ from quorum_local.runtime import LocalContext
 
 
 def http_event(method: str, path: str, *, sub: str | None = "u1", groups: Any = ("user",),
-               body: Any = None, raw_body: str | None = None) -> dict[str, Any]:
+               body: Any = None, raw_body: str | None = None, quorum_module: str | None = None) -> dict[str, Any]:
     """An HTTP API (payload 2.0) event as API Gateway builds it after its JWT authorizer."""
     claims = None
     if sub is not None:
         claims = {"sub": sub, "groups": list(groups) if isinstance(groups, (list, tuple)) else groups}
+        if quorum_module is not None:
+            claims["quorum_module"] = quorum_module
     text = raw_body if raw_body is not None else (json.dumps(body) if body is not None else None)
     return event_for(method, path, body=text, claims=claims)
 

@@ -8,7 +8,7 @@ import pytest
 from reviewer_http import ago, call_api, call_worker, profile_body, table_items
 
 OPS = {"sub": "ops1", "groups": ["ops"]}
-MODULE = {"sub": "listing-module", "groups": ["module"]}
+MODULE = {"sub": "listing-module", "groups": ["module"], "quorum_module": "listing"}
 
 
 def put_profile(user_id: str, caller: dict[str, Any] = MODULE, **body: Any) -> tuple[int, dict[str, Any]]:
@@ -157,6 +157,17 @@ def test_inbox_shows_my_open_invitations_until_the_seat_is_released(reviewer_tab
     assert call_api("GET", "/v1/reviewer/tasks", sub="alice", groups=["user"])[1] == {"tasks": []}
     assert len(call_api("GET", "/v1/reviewer/tasks", sub="bob", groups=["user"])[1]["tasks"]) == 1
     assert call_api("GET", "/v1/reviewer/tasks", **MODULE)[0] == 403
+
+
+@pytest.mark.parametrize(("claim", "code"), [(None, "module_claim_missing"), ("", "module_claim_missing"),
+                                            ("auction", "module_claim_missing")])
+def test_a_profile_comes_only_from_a_token_that_speaks_for_a_module(reviewer_table: str, claim: str | None,
+                                                                     code: str) -> None:
+    # issue 15 #12: a module token names its module (quorum_module); one that names none feeds nothing
+    caller = {"sub": "listing-module", "groups": ["module"], "quorum_module": claim}
+    status, error = call_api("PUT", "/v1/users/alice/profile", body=profile_body(), **caller)
+    assert (status, error["error"]["code"]) == (403, code)
+    assert table_items(reviewer_table) == []
 
 
 @pytest.mark.parametrize("user_id", ["a%2Fb", "a%23b", "%20bob", "-bob"])

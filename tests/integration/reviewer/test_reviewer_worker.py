@@ -12,7 +12,7 @@ from reviewer_http import ago, call_api, profile_body, table_items
 from quorum_local.template import Template
 
 WORKER = "quorum-local-reviewer-worker"
-MODULE = {"sub": "listing-module", "groups": ["module"]}
+MODULE = {"sub": "listing-module", "groups": ["module"], "quorum_module": "listing"}
 OPS = {"sub": "ops1", "groups": ["ops"]}
 
 

@@ -45,3 +45,18 @@ def test_wrong_role_is_refused_and_right_role_passes() -> None:
     with pytest.raises(PermissionDenied) as err:
         caller.require("ops")
     assert err.value.code == "wrong_role"
+
+
+@pytest.mark.parametrize(("claim", "speaks_for"), [("listing", "listing"), ("chat", "chat"), (None, None), ("", None),
+                                                   ("Listing", None), ("auction", None), (["listing"], None)])
+def test_a_module_token_speaks_for_the_one_module_its_claim_names(claim: object, speaks_for: str | None) -> None:
+    caller = caller_from_event(_event({"sub": "m-1", "groups": "[module]", "quorum_module": claim}))
+    if speaks_for:
+        assert caller.speaks_for() == speaks_for == caller.require_module(speaks_for)
+        with pytest.raises(PermissionDenied) as other:
+            caller.require_module("review")
+        assert other.value.code == "wrong_module"
+    else:
+        with pytest.raises(PermissionDenied) as missing:
+            caller.require_module("listing")
+        assert missing.value.code == "module_claim_missing"

@@ -50,9 +50,19 @@ def test_the_sign_in_endpoint_says_it_exists_and_mints_tokens_the_gateway_accept
     assert (status, headers["cache-control"], claims["sub"], claims["groups"]) == (201, "no-store", "ops-7", ["ops"])
 
 
+def test_a_local_module_token_names_the_module_it_speaks_for() -> None:
+    signin = LocalSignIn(SECRET, ISSUER, AUDIENCE)
+    assert json.loads(signin.answer("GET", b"")[2])["modules"] == ["listing", "post", "comment", "chat", "review"]
+    status, _, body = signin.answer("POST", json.dumps({"sub": "m-1", "groups": ["module"], "module": "chat"}).encode())
+    claims = jwt.decode(json.loads(body)["token"], SECRET, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER)
+    assert (status, claims["groups"], claims["quorum_module"]) == (201, ["module"], "chat")
+
+
 @pytest.mark.parametrize("body", [b"", b"{", b'{"sub": "x"}', b'{"sub": "", "groups": ["ops"]}',
                                   b'{"sub": "u 1", "groups": ["ops"]}', b'{"sub": "u1", "groups": ["root"]}',
-                                  b'{"sub": "u1", "groups": []}'])
+                                  b'{"sub": "u1", "groups": []}', b'{"sub": "m1", "groups": ["module"]}',
+                                  b'{"sub": "m1", "groups": ["module"], "module": "auction"}',
+                                  b'{"sub": "u1", "groups": ["user"], "module": "listing"}'])
 def test_the_sign_in_endpoint_refuses_what_is_not_a_user_id_and_roles(body: bytes) -> None:
     status, _, answer = LocalSignIn(SECRET, ISSUER, AUDIENCE).answer("POST", body)
     assert status == 422 and json.loads(answer)["error"]["code"] == "validation_error"

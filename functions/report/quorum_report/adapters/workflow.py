@@ -1,27 +1,40 @@
-"""The voting state machine: one execution per case, completed through task tokens."""
+"""The voting state machine: one execution per case, completed through task tokens.
+
+An AccessDenied from Step Functions is a grant missing from the function's role (issue 15 #1):
+it becomes `WorkflowDenied` after `on_denied(operation)` has counted it, never a retry or a False.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from quorum_common import aws
+from quorum_report.service.ports import WorkflowDenied
 
 log = logging.getLogger(__name__)
 GONE = {"InvalidToken", "TaskTimedOut", "TaskDoesNotExist"}
+DENIED = {"AccessDeniedException", "AccessDenied"}
 SEND_ATTEMPTS = 3
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 class StepFunctionsWorkflow:
     """Starts executions named after the case and sends the callbacks."""
 
-    def __init__(self, state_machine_arn: str, client: Any = None):
+    def __init__(self, state_machine_arn: str, client: Any = None,
+                 on_denied: Callable[[str], None] = lambda _operation: None):
         self.state_machine_arn = state_machine_arn
         self._client = client
+        self._on_denied = on_denied
 
     @property
     def client(self) -> Any:
@@ -33,7 +46,9 @@ class StepFunctionsWorkflow:
             self.client.start_execution(stateMachineArn=self.state_machine_arn, name=name or case_id,
                                         input=json.dumps({"case_id": case_id}))
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ExecutionAlreadyExists":
+            if _code(exc) in DENIED:
+                raise self._denied("StartExecution", exc) from exc
+            if _code(exc) != "ExecutionAlreadyExists":
                 raise
 
     def status(self, name: str) -> str | None:
@@ -42,7 +57,9 @@ class StepFunctionsWorkflow:
         try:
             return self.client.describe_execution(executionArn=arn)["status"]
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+            if _code(exc) in DENIED:
+                raise self._denied("DescribeExecution", exc) from exc
+            if _code(exc) == "ExecutionDoesNotExist":
                 return None
             raise
 
@@ -53,9 +70,16 @@ class StepFunctionsWorkflow:
                 self.client.send_task_success(taskToken=token, output=json.dumps(output))
                 return True
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") in GONE:
+                if _code(exc) in GONE:
                     return False
+                if _code(exc) in DENIED:
+                    raise self._denied("SendTaskSuccess", exc) from exc
                 if attempt == SEND_ATTEMPTS - 1:
                     raise
             time.sleep(0.05 * 2 ** attempt)
         return False
+
+    def _denied(self, operation: str, exc: ClientError) -> WorkflowDenied:
+        self._on_denied(operation)
+        log.error("Step Functions denied %s: the role lacks the grant", operation, extra={"operation": operation})
+        return WorkflowDenied(f"Step Functions denied {operation}: {exc}")

@@ -21,6 +21,14 @@ if TYPE_CHECKING:  # the worker never loads Powertools' HTTP modules (the idempo
     from quorum_report.handlers.schemas import ReportAcceptedResponse
 
 logger, metrics, tracer = observability("report")
+DENIED_METRIC = "StepFunctionsAccessDenied"  # template.yaml: StepFunctionsAccessDeniedAlarm
+
+
+def count_denied(operation: str) -> None:
+    """One `StepFunctionsAccessDenied` datapoint: a Step Functions grant is missing (alarmed)."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    metrics.add_metric(name=DENIED_METRIC, unit=MetricUnit.Count, value=1)
 
 
 class ApiSettings(EnvSettings):
@@ -82,7 +90,8 @@ def api_deps() -> ApiDeps:
 
     settings = load_settings(ApiSettings)
     return ApiDeps(store=DynamoReportStore(settings.report_table), policies=DynamoPolicyStore(settings.report_table),
-                   workflow=StepFunctionsWorkflow(settings.state_machine_arn), reviewers=RpcReviewerDirectory(),
+                   workflow=StepFunctionsWorkflow(settings.state_machine_arn, on_denied=count_denied),
+                   reviewers=RpcReviewerDirectory(),
                    rewards=RpcRewardLedger(), limits=IntakeLimits(settings.daily_cap, timedelta(seconds=settings.decision_reuse_seconds)),
                    intake_once=Idempotent(settings.idempotency_table, "quorum-report.create_report",
                                           ReportAcceptedResponse))
@@ -99,4 +108,5 @@ def worker_deps() -> WorkerDeps:
     return WorkerDeps(store=DynamoReportStore(settings.report_table),
                       notifier=SnsNotifier(settings.invitations_topic_arn, settings.events_topic_arn,
                                            settings.alerts_topic_arn),
-                      reviewers=RpcReviewerDirectory(), workflow=StepFunctionsWorkflow(settings.state_machine_arn))
+                      reviewers=RpcReviewerDirectory(),
+                      workflow=StepFunctionsWorkflow(settings.state_machine_arn, on_denied=count_denied))

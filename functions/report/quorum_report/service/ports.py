@@ -52,6 +52,10 @@ class NotSettled(Exception):
     """The settle condition did not hold (no win yet, already settled, wrong status)."""
 
 
+class WorkflowDenied(Exception):
+    """Step Functions refused a call with AccessDenied: a missing grant, a defect (5xx), never the caller's."""
+
+
 class VersionConflict(Exception):
     """Another policy version was stored since the caller read the current one."""
 

@@ -31,9 +31,11 @@ def _command(sub: str, request: CreateReportRequest) -> SubmitReport:
 @allow("module")
 @refuses(409, 429)
 def create_report(request: CreateReportRequest, idempotency_key: IdempotencyKeyHeader = None) -> ReportAcceptedResponse:
-    """A module reports a piece of content; one case per target, one vote per case (202: the report joined
-    or opened a case)."""
+    """A module reports a piece of content of its own module (the token's `quorum_module` claim; 403
+    `module_claim_missing` / `wrong_module` otherwise); one case per target, one vote per case (202: the
+    report joined or opened a case)."""
     caller = current_caller()
+    caller.require_module(request.target.module)
     cmd = _command(caller.sub, request)
     check_report(cmd)
     deps = api_deps()

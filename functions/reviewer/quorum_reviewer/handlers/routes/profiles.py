@@ -20,7 +20,9 @@ router = QuorumRouter()
 @allow("module")
 @refuses(409)
 def put_user_profile(user_id: Annotated[UserId, Path()], body: ProfileRequest) -> ProfileResponse:
-    """Store tags, activity, account age and credit score; the same body twice stores the same state."""
+    """Store tags, activity, account age and credit score; the same body twice stores the same state. The
+    token must name the module it speaks for (`quorum_module`; 403 `module_claim_missing`)."""
+    current_caller().speaks_for()
     p = ports()
     return ProfileResponse.of(put_profile(PutProfile(user_id, body.to_profile()), p.reviewers, p.rules, utc_now()))
 

@@ -1,4 +1,5 @@
-// Sign in: a bearer token everywhere; in the local cloud also a user id and a role (POST /local/token).
+// Sign in: a bearer token everywhere; in the local cloud also a user id and a role (POST /local/token);
+// a module token also names the module it speaks for.
 import { useEffect, useState } from "preact/hooks";
 import { html } from "../html.js";
 import { ErrorText, Notice, PageHeading } from "../ui.js";
@@ -20,20 +21,21 @@ export function SignIn({ notice, onToken }) {
   return html`<section>
     <${PageHeading}>Sign in<//>
     ${notice ? html`<${Notice} text=${notice} />` : null}
-    ${local ? html`<${LocalForm} groups=${local.groups} onToken=${onToken} />` : null}
+    ${local ? html`<${LocalForm} groups=${local.groups} modules=${local.modules || []} onToken=${onToken} />` : null}
     <${TokenForm} onToken=${onToken} />
   </section>`;
 }
 
-function LocalForm({ groups, onToken }) {
+function LocalForm({ groups, modules, onToken }) {
   const [sub, setSub] = useState("");
   const [role, setRole] = useState(groups[0] || "ops");
+  const [module, setModule] = useState(modules[0] || "listing");
   const [error, setError] = useState(null);
   const submit = async (event) => {
     event.preventDefault();
     setError(null);
     const response = await fetch(LOCAL, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ sub: sub.trim(), groups: [role] }) }).catch(() => null);
+      body: JSON.stringify({ sub: sub.trim(), groups: [role], ...(role === "module" ? { module } : {}) }) }).catch(() => null);
     const body = response ? await response.json().catch(() => null) : null;
     if (response && response.ok && body && body.token) onToken(body.token);
     else setError({ message: (body && body.error && body.error.message) || "The local cloud did not sign you in." });
@@ -47,6 +49,10 @@ function LocalForm({ groups, onToken }) {
       <select id="role" name="role" value=${role} onChange=${(e) => setRole(e.currentTarget.value)}>
         ${groups.map((g) => html`<option value=${g}>${g}</option>`)}
       </select></div>
+    ${role === "module" ? html`<div class="field"><label for="module">Module</label>
+      <select id="module" name="module" value=${module} onChange=${(e) => setModule(e.currentTarget.value)}>
+        ${modules.map((m) => html`<option value=${m}>${m}</option>`)}
+      </select></div>` : null}
     <${ErrorText} error=${error} />
     <button type="submit">Sign in</button>
   </form>`;
