@@ -9,11 +9,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from moto.core.common_models import BaseModel
 from moto.dynamodb.responses import DynamoHandler
 from moto.servicediscovery.models import ServiceDiscoveryBackend
 
 _original_register = ServiceDiscoveryBackend.register_instance
 _original_dynamodb_call = DynamoHandler.call_action
+_original_model_new = BaseModel.__new__
 _dynamodb_lock = threading.RLock()
 
 
@@ -34,11 +36,22 @@ def _dynamodb_serialized(self: DynamoHandler) -> Any:
         return _original_dynamodb_call(self)
 
 
+def _untracked_new(cls: type[BaseModel], *args: Any, **kwargs: Any) -> BaseModel:
+    # moto keeps every model object it ever made (`instances_tracked`, for its /moto-api view), and
+    # TransactWriteItems deep-copies whole tables: the local cloud held every copy of every item
+    # forever. DynamoDB's objects are not kept; the others (S3's keys, closed at reset) still are.
+    if cls.__module__.startswith("moto.dynamodb."):
+        return super(BaseModel, cls).__new__(cls)
+    return _original_model_new(cls, *args, **kwargs)
+
+
 def apply() -> None:
     ServiceDiscoveryBackend.register_instance = _register_upsert
     DynamoHandler.call_action = _dynamodb_serialized
+    BaseModel.__new__ = staticmethod(_untracked_new)  # type: ignore[method-assign,assignment]
 
 
 def revert() -> None:
     ServiceDiscoveryBackend.register_instance = _original_register
     DynamoHandler.call_action = _original_dynamodb_call
+    BaseModel.__new__ = staticmethod(_original_model_new)  # type: ignore[method-assign,assignment]
