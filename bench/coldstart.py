@@ -15,7 +15,7 @@ and prints its medians beside this tree's.
 Lambda's environment: every probe runs with LAMBDA_TASK_ROOT and AWS_LAMBDA_FUNCTION_NAME set, and with
 tracing on a sampled `_X_AMZN_TRACE_ID`, as Lambda starts a function. Without them the X-Ray SDK takes
 itself for a long-running service and builds botocore X-Ray clients for its centralized sampler at
-import, a cost no Lambda function pays (that artifact made earlier figures read 1.5-2.1x).
+import, a cost no Lambda function pays (earlier figures, 1.5-2.1x, included it).
 
 Bytecode: this machine sets PYTHONDONTWRITEBYTECODE=1, so the project's own modules are compiled
 on every run (no .pyc), while site-packages have the .pyc that pip wrote at install. The header
