@@ -239,6 +239,11 @@ def main() -> int:
                 print_phase(phase, wall, (before, rss_mib(process.pid)), cases)
             print(f"\nlocal cloud memory (RSS): {first:.0f} MiB before the first phase, {rss_mib(process.pid):.0f} MiB after the last")
             print(NOTE)
+            if process.poll() is not None:
+                log.seek(0)
+                print(f"\n! the local cloud exited ({process.returncode}) during the run; its last lines:\n"
+                      + "\n".join(log.read().decode(errors="replace").splitlines()[-40:]))
+                return 1
         finally:
             process.terminate()
             try:
