@@ -18,7 +18,7 @@ help:
 	@echo "make lint    - ruff on the tree and mypy on functions/ and layers/ (part of make test)"
 	@echo "make test-browser - the console's journeys in Chromium (part of make test; screenshots in test-output/console/)"
 	@echo "make demo    - play a scenario against a running 'make run'"
-	@echo "make bench   - cold-start, case-cost and draw-cost figures beside their baselines"
+	@echo "make bench   - cold-start, case-cost, draw-cost and load figures beside their baselines"
 	@echo "make openapi - regenerate the OpenAPI document served at /v1/openapi.json"
 	@echo "make token ARGS='--sub u-1 --groups user' - mint a local bearer token"
 	@echo "make sam-tools / validate - aws-sam-cli and checkov in their own venv; sam validate --lint"
@@ -81,7 +81,7 @@ openapi: install
 
 bench: install
 	$(BIN)/python bench/coldstart.py
-	@for script in bench/case_cost.py bench/draw_cost.py; do \
+	@for script in bench/case_cost.py bench/draw_cost.py bench/load.py; do \
 		if [ -f $$script ]; then $(BIN)/python $$script || exit 1; fi; done
 
 token: install

@@ -12,6 +12,11 @@ the median of N runs is printed, with the ratio to the baseline's median.
 refactor: `git worktree add /tmp/before <commit>`) in the same run, interleaved with this one,
 and prints its medians beside this tree's.
 
+Lambda's environment: every probe runs with LAMBDA_TASK_ROOT and AWS_LAMBDA_FUNCTION_NAME set, and with
+tracing on a sampled `_X_AMZN_TRACE_ID`, as Lambda starts a function. Without them the X-Ray SDK takes
+itself for a long-running service and builds botocore X-Ray clients for its centralized sampler at
+import, a cost no Lambda function pays (earlier figures, 1.5-2.1x, included it).
+
 Bytecode: this machine sets PYTHONDONTWRITEBYTECODE=1, so the project's own modules are compiled
 on every run (no .pyc), while site-packages have the .pyc that pip wrote at install. The header
 says which mode was measured.
@@ -34,6 +39,7 @@ from quorum_local.gateway import event_for
 from quorum_local.template import Template
 
 GOAL = 1.3
+TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "baseline (boto3 + 1 client)"
 
@@ -110,7 +116,9 @@ def measure(tracing: str, runs: int, other: Path | None = None) -> float:
     theirs, their_variables = probes_of(other, mode) if other else ({}, {})
     env = {**os.environ, **their_variables, **variables, "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-           "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR"}  # no Lambda runtime segment here
+           "LAMBDA_TASK_ROOT": str(ROOT), "AWS_LAMBDA_FUNCTION_NAME": "coldstart"}
+    if tracing == "on":
+        env["_X_AMZN_TRACE_ID"] = TRACE_HEADER  # Lambda's facade segment: the X-Ray SDK's subsegments hang on it
     env.pop("AWS_ENDPOINT_URL", None)
     samples: dict[str, list[float]] = {BASE: [], **{name: [] for name in probes}}
     other_samples: dict[str, list[float]] = {name: [] for name in theirs}

@@ -17,8 +17,8 @@ Seats are released after each draw (not counted), so the mix stays the same duri
 
 moto note: moto's TransactWriteItems deep-copies every table it touches before each transaction
 (for rollback), which costs O(table) per draw seat; on 100,000 profiles that alone takes minutes.
-This script swaps in an item-level undo log for the duration of the run. It changes only moto's
-rollback bookkeeping, not what a request reads or writes, and nothing outside this script.
+`quorum_local.moto_patches` swaps in an item-level undo log (as for the local cloud and the tests).
+It changes only moto's rollback bookkeeping, not what a request reads or writes.
 moto's Query also sorts every item of the table with Python-level comparisons before it picks the
 partition; the script skips that global sort (both Query paths sort their own matches again), and
 sorts Query matches and Scan's table order on native keys. Same items, same order, same counts.
@@ -31,7 +31,6 @@ Usage: python bench/draw_cost.py [--sizes 1000,10000,100000] [--draws 30] [--sea
 from __future__ import annotations
 
 import argparse
-import copy
 import os
 import random
 import statistics
@@ -53,11 +52,11 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
-from moto.dynamodb.models import DynamoDBBackend  # noqa: E402
 from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: E402
 from moto.dynamodb.models.table import Table  # noqa: E402
 
 from quorum_common.dynamo import Table as ReviewerTable  # noqa: E402
+from quorum_local import moto_patches  # noqa: E402
 from quorum_local.template import Template  # noqa: E402
 from quorum_reviewer.adapters import dynamo_ports  # noqa: E402
 from quorum_reviewer.domain.invitation import SeatState  # noqa: E402
@@ -94,44 +93,12 @@ class Meter:
 # ---------------------------------------------------------------------- moto: item-level rollback
 @contextmanager
 def item_level_transactions() -> Iterator[None]:
-    """Replace moto's whole-table snapshot per transaction with an undo log of the touched items."""
-    original = DynamoDBBackend.transact_write_items
-
-    def transact(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        undo = [_saved_item(self, next(iter(entry.values()))) for entry in transact_items]
-        Table.__deepcopy__ = lambda table, memo: table  # the original's snapshot becomes a no-op
-        try:
-            return original(self, transact_items)
-        except Exception:
-            for table, hash_key, range_key, item in reversed(undo):
-                _restore(table, hash_key, range_key, item)
-            raise
-        finally:
-            del Table.__deepcopy__
-
-    DynamoDBBackend.transact_write_items = transact
+    """moto_patches' item-level undo log for transactions (the local cloud's and the tests' too)."""
+    moto_patches.apply()
     try:
         yield
     finally:
-        DynamoDBBackend.transact_write_items = original
-
-
-def _saved_item(backend: DynamoDBBackend, op: dict[str, Any]) -> tuple[Table, DynamoType, DynamoType | None, Any]:
-    table = backend.get_table(op["TableName"])
-    attrs = op.get("Item") or op["Key"]
-    hash_key = DynamoType(attrs[table.hash_key_attr])
-    range_key = DynamoType(attrs[table.range_key_attr]) if table.range_key_attr else None
-    current = table.items.get(hash_key, {}).get(range_key) if range_key else table.items.get(hash_key)
-    return table, hash_key, range_key, copy.deepcopy(current)
-
-
-def _restore(table: Table, hash_key: DynamoType, range_key: DynamoType | None, item: Any) -> None:
-    if range_key is None:
-        table.items.pop(hash_key, None) if item is None else table.items.__setitem__(hash_key, item)
-    elif item is None:
-        table.items.get(hash_key, {}).pop(range_key, None)
-    else:
-        table.items[hash_key][range_key] = item
+        moto_patches.revert()
 
 
 @contextmanager

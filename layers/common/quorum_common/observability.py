@@ -11,6 +11,11 @@ Tracer imports the X-Ray SDK (about 100 ms of cold start here) even when it is d
 Metrics keep their data per thread (`ThreadLocalEMFProvider`): Powertools shares one metric set
 per process, right in Lambda (one invocation at a time) but not locally, where concurrent
 invocations run in threads of one process and would flush, or fail on, each other's metrics.
+
+When it is on, Tracer does not patch at construction (its `patch_all` imports botocore's client
+machinery, about 75 ms, before the handler needs it): botocore, the only library Quorum's functions
+call out through, is patched by a post-import hook when `botocore.client` is first imported, that
+is when a handler builds its first client. Every AWS call still gets its subsegment.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics
@@ -83,12 +89,25 @@ def tracing_enabled() -> bool:
     return os.environ.get("POWERTOOLS_TRACE_DISABLED", "false").lower() not in ("1", "true")
 
 
+def _patch_botocore(client_module: ModuleType) -> None:
+    """Give botocore's clients X-Ray subsegments, once `botocore.client` has been imported."""
+    import botocore
+    from aws_xray_sdk.core import patch
+
+    # The hook runs before the import system binds the submodule to its package.
+    if getattr(botocore, "client", None) is None:
+        botocore.client = client_module
+    patch(["botocore"])
+
+
 def observability(service: str) -> tuple[Logger, Metrics, Any]:
     """The Logger, Metrics and Tracer (or `TracingOff`) of one capability's function."""
     if tracing_enabled():
+        import wrapt  # the X-Ray SDK imports it too: no cost beyond the SDK's
         from aws_lambda_powertools import Tracer
 
-        tracer: Any = Tracer(service=service)
+        tracer: Any = Tracer(service=service, auto_patch=False)
+        wrapt.register_post_import_hook(_patch_botocore, "botocore.client")
     else:
         tracer = TracingOff()
     # The template's namespace when the variable is not (yet) set: a module imported before its
