@@ -7,7 +7,8 @@ moto 5 publishes versions (with their definitions) and stores aliases, but:
    ListExecutions and SendTaskSuccess never find it (a callback would hang);
 2. StartExecution on an alias ARN fails ("State Machine Does Not Exist"): AWS picks one of the
    alias's versions by weight, once per execution;
-3. DescribeExecution names neither the version nor the alias an execution runs.
+3. DescribeExecution names neither the version nor the alias an execution runs;
+4. nor do ListExecutions' items (AWS names both, so a reader counts cases per version in one call).
 
 `apply()` is called by `quorum_local.moto_patches.apply`.
 """
@@ -25,6 +26,7 @@ from moto.stepfunctions.responses import StepFunctionResponse
 _original_publish = StateMachine.publish
 _original_start = StepFunctionsParserBackend.start_execution
 _original_describe = StepFunctionResponse.describe_execution
+_original_list = StepFunctionResponse.list_executions
 _draw: Callable[[], float] = random.random  # replaced by tests that need a known draw
 
 
@@ -65,17 +67,31 @@ def _start_through_alias(self: StepFunctionsParserBackend, state_machine_arn: st
     return execution
 
 
+def _version_fields(execution: Any) -> dict[str, str]:
+    """The machine's own ARN and the version (and alias) an execution runs; {} for the unversioned machine."""
+    machine = getattr(execution, "state_machine", None)
+    source = getattr(machine, "source_arn", None)
+    if not source:
+        return {}
+    extra = {"stateMachineArn": source, "stateMachineVersionArn": machine.arn}
+    if getattr(execution, "alias_arn", None):
+        extra["stateMachineAliasArn"] = execution.alias_arn
+    return extra
+
+
 def _describe_with_version(self: StepFunctionResponse) -> Any:
     # Gap 3: which version (and alias) the execution runs, and the machine's own ARN.
     result = _original_describe(self)
     execution = self.stepfunction_backend.describe_execution(self._get_param("executionArn"))
-    machine = getattr(execution, "state_machine", None)
-    source = getattr(machine, "source_arn", None)
-    if source:
-        extra = {"stateMachineArn": source, "stateMachineVersionArn": machine.arn}
-        if getattr(execution, "alias_arn", None):
-            extra["stateMachineAliasArn"] = execution.alias_arn
-        result.result.update(extra)  # ActionResult wraps the response dict
+    result.result.update(_version_fields(execution))  # ActionResult wraps the response dict
+    return result
+
+
+def _list_with_versions(self: StepFunctionResponse) -> Any:
+    # Gap 4: each listed execution names its version (and alias), as DescribeExecution does.
+    result = _original_list(self)
+    for item in result.result["executions"]:
+        item.update(_version_fields(self.stepfunction_backend.describe_execution(item["executionArn"])))
     return result
 
 
@@ -84,6 +100,7 @@ def apply() -> None:
     StateMachineVersion._handle_name_input_idempotency = StateMachine._handle_name_input_idempotency
     StepFunctionsParserBackend.start_execution = _start_through_alias
     StepFunctionResponse.describe_execution = _describe_with_version
+    StepFunctionResponse.list_executions = _list_with_versions
 
 
 def revert() -> None:
@@ -92,3 +109,4 @@ def revert() -> None:
         del StateMachineVersion._handle_name_input_idempotency
     StepFunctionsParserBackend.start_execution = _original_start
     StepFunctionResponse.describe_execution = _original_describe
+    StepFunctionResponse.list_executions = _original_list

@@ -13,6 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from quorum_common import machine_versions
 from quorum_ops.adapters import error_code
 from quorum_ops.plan import ALIAS, MACHINE, AliasState, Refused, format_percent
 
@@ -43,8 +44,7 @@ class MachineTraffic:
             if error_code(exc) in _MISSING:
                 return None
             raise
-        routes = [(r["stateMachineVersionArn"].rsplit(":", 1)[1], float(r["weight"]))
-                  for r in alias["routingConfiguration"]]
+        routes = machine_versions.alias_routes(alias)
         canary = (routes[1][0], routes[1][1]) if len(routes) > 1 else None
         return AliasState(routes[0][0], canary)
 
@@ -79,14 +79,7 @@ class MachineTraffic:
 
     def running_cases(self, name: str) -> Counter[str]:
         """How many running executions (cases) each version holds; '-' for executions of no version."""
-        arn = self.machine_arn(name)
-        counts: Counter[str] = Counter()
-        pages = self.sfn.get_paginator("list_executions").paginate(stateMachineArn=arn, statusFilter="RUNNING")
-        for item in (e for page in pages for e in page["executions"]):
-            version_arn = item.get("stateMachineVersionArn") or self.sfn.describe_execution(
-                executionArn=item["executionArn"]).get("stateMachineVersionArn")
-            counts[version_arn.rsplit(":", 1)[1] if version_arn else "-"] += 1
-        return counts
+        return machine_versions.running_cases(self.sfn, self.machine_arn(name))
 
 
 def _whole_percent(percent: float) -> int:

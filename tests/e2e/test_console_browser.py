@@ -244,3 +244,27 @@ def test_f_every_page_asks_only_the_api_host_and_works_by_keyboard(console: Cons
     served = requests.get(f"{local_cloud.api_url}/console/", timeout=10)
     assert "connect-src 'self'" in served.headers["content-security-policy"]
     assert console.watch.requests and not console.watch.other_hosts()
+
+
+def test_g_ops_see_where_new_cases_go_and_how_many_cases_each_machine_version_runs(console: Console,
+                                                                                    journey_for) -> None:
+    # Given an open case (its execution waits for votes, on the version the voting machine's alias drew)
+    journey = journey_for("listing")
+    journey.set_policy(panel_size=3, votes_to_win=2, vote_window_seconds=3600, substitute_rounds=0, min_votes=2)
+    journey.enroll_pool(3)
+    journey.report(f"listing-{uuid.uuid4().hex[:8]}", "buyer-rel")
+    page = console.page
+    # When ops open the Releases page
+    console.sign_in("ops-releases", "ops")
+    console.go("Releases")
+    machines = page.get_by_role("region", name="Voting state machine")
+    # Then the voting machine's row says version 1 takes every new case and runs at least that case
+    row = machines.get_by_role("row").filter(has_text="quorum-local-voting")
+    expect(row).to_have_count(1)
+    cells = row.get_by_role("cell")
+    expect(cells.nth(0)).to_have_text("1")
+    expect(cells.nth(1)).to_have_text("100 %")
+    assert int(cells.nth(2).inner_text()) >= 1  # other journeys' cases share this cloud
+    expect(machines.get_by_role("columnheader")).to_have_text(
+        ["State machine", "Version", "Share of new cases", "Running cases"])
+    console.shoot("releases-voting")

@@ -35,6 +35,7 @@ def test_releases_over_http_for_ops_only_and_in_the_openapi_document(local_cloud
     as_ops = requests.get(url, headers=local_cloud.headers("ops-1", "ops"), timeout=10)
     assert (anonymous.status_code, as_user.status_code, as_ops.status_code) == (401, 403, 200)
     assert {f["function"] for f in as_ops.json()["functions"]} >= {"quorum-local-console", "quorum-local-report-api"}
+    assert as_ops.json()["machines"][0]["machine"] == "quorum-local-voting"
     document = requests.get(f"{local_cloud.api_url}/v1/openapi.json", timeout=10).json()
     operation = document["paths"]["/v1/releases"]["get"]
     assert {"200", "401", "403"} <= set(operation["responses"])
@@ -59,3 +60,21 @@ def test_the_case_timeline_over_http_for_ops_only_and_in_the_openapi_document(lo
     responses = document["paths"]["/v1/cases/{case_id}/timeline"]["get"]["responses"]
     assert {"200", "401", "403", "404"} <= set(responses)
     assert responses["200"]["content"]["application/json"]["schema"]["$ref"].endswith("CaseTimelineResponse")
+
+
+def test_releases_show_the_voting_machine_s_weights_and_the_cases_each_version_runs(
+        local_cloud: LocalCloudProcess) -> None:
+    # Given a case just opened (its execution waits for votes, on the version the machine's alias drew)
+    url, ops = f"{local_cloud.api_url}/v1/releases", local_cloud.headers("ops-1", "ops")
+    report = {"reporter_id": "buyer-rel", "reason": "spam",
+              "target": {"module": "listing", "id": "item-releases-http", "owner_id": "seller-rel", "content": {"text": "x"}}}
+    accepted = requests.post(f"{local_cloud.api_url}/v1/reports", json=report,
+                             headers=local_cloud.headers("listing-svc", "module"), timeout=10)
+    assert accepted.status_code == 202
+    # When ops read the releases
+    (voting,) = requests.get(url, headers=ops, timeout=10).json()["machines"]
+    # Then the voting machine's live alias sends every new case to version 1, which runs at least that case
+    # (other tests' cases share this cloud and may end meanwhile; exact counts: tests/integration/console)
+    assert (voting["machine"], voting["deployed"]) == ("quorum-local-voting", True)
+    assert [(v["version"], v["weight"]) for v in voting["versions"]] == [("1", 1.0)]
+    assert voting["versions"][0]["running_cases"] >= 1

@@ -183,3 +183,43 @@ def test_the_api_throttles_so_one_caller_cannot_flood_it(transformed: dict[str, 
         assert route in {f"{m.upper()} {p}" for p, item in transformed["Resources"]["QuorumHttpApi"]["Properties"]
                          ["Body"]["paths"].items() for m in item}
 
+
+
+# The service prefix of each client the console's adapters call, and the layer modules they call through.
+CONSOLE_CLIENTS = {"lambda": "lambda", "stepfunctions": "states"}
+CONSOLE_VIA_LAYER = {"layers/common/quorum_common/machine_versions.py": "states"}  # takes the adapter's client
+
+
+def _client_calls(tree: ast.Module) -> set[str]:
+    """boto3 operations called on a receiver named `client` or `stepfunctions`, and paginators asked for."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "get_paginator":
+                found.add(node.args[0].value)
+            elif _receiver_name(node.func.value) in {"client", "stepfunctions"} and node.func.attr != "get_paginator":
+                found.add(node.func.attr)
+    return found
+
+
+def console_api_actions() -> set[str]:
+    """The IAM action of every AWS call the console makes besides its table's (service from the adapter's client)."""
+    modules = {path: next((prefix for name, prefix in CONSOLE_CLIENTS.items() if f'client("{name}")' in path.read_text()),
+                          "") for path in (ROOT / "functions/console/quorum_console/adapters").glob("*.py")}
+    modules |= {ROOT / path: prefix for path, prefix in CONSOLE_VIA_LAYER.items()}
+    found = set()
+    for path, service in modules.items():
+        for operation in _client_calls(ast.parse(path.read_text())):
+            found.add(f"{service}:{''.join(word.title() for word in operation.split('_'))}")
+    return found
+
+
+def test_the_console_holds_exactly_the_lambda_and_step_functions_calls_its_code_makes(
+        transformed: dict[str, Any]) -> None:
+    granted = {(a, json.dumps(s["Resource"])) for s in role_statements(transformed, "ConsoleFunction")
+               for a in _actions(s) if not a.startswith("dynamodb:")}
+    assert {a for a, _ in granted} == console_api_actions() == {
+        "lambda:GetAlias", "states:DescribeStateMachineAlias", "states:ListExecutions"}
+    # On the environment's own voting machine: its alias, and the machine whose executions are listed
+    assert ("states:DescribeStateMachineAlias", json.dumps({"Fn::Sub": "${VotingStateMachine}:live"})) in granted
+    assert ("states:ListExecutions", json.dumps({"Ref": "VotingStateMachine"})) in granted

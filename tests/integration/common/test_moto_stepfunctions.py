@@ -86,3 +86,17 @@ def test_an_unqualified_execution_names_no_version(sfn: Any, machine: dict[str, 
 def test_an_unknown_alias_is_refused(sfn: Any, machine: dict[str, str]) -> None:
     with pytest.raises(ClientError):
         sfn.start_execution(stateMachineArn=f"{machine['arn']}:nope", name="case-1", input="{}")
+
+
+def test_listed_executions_name_their_version_and_alias(sfn: Any, machine: dict[str, str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Gap 4: ListExecutions says which version each case runs, so a reader needs no DescribeExecution per case.
+    monkeypatch.setattr(moto_stepfunctions, "_draw", lambda: 0.7)
+    through_alias = sfn.start_execution(stateMachineArn=machine["alias"], name="case-1", input="{}")
+    unqualified = sfn.start_execution(stateMachineArn=machine["arn"], name="case-2", input="{}")
+    for started in (through_alias, unqualified):
+        _finished(sfn, started["executionArn"])
+    listed = {e["name"]: e for e in sfn.list_executions(stateMachineArn=machine["arn"])["executions"]}
+    assert (listed["case-1"]["stateMachineVersionArn"], listed["case-1"]["stateMachineAliasArn"]) == \
+        (machine["v2"], machine["alias"])
+    assert "stateMachineVersionArn" not in listed["case-2"]

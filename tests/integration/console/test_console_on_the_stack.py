@@ -90,3 +90,27 @@ def test_a_missing_file_is_a_404_in_the_api_s_error_format(stack) -> None:
         assert response["statusCode"] == 404, path
         assert response["headers"]["Content-Type"] == "application/json"
         assert body(response)["error"]["code"] == "asset_not_found"
+
+
+def test_ops_see_the_voting_machine_s_weights_and_the_running_cases_of_each_version(stack) -> None:
+    # Given versions 2 and 3 of the voting machine (each waits, so its cases stay running), a 50 % canary of 2,
+    # two cases on version 2 and one left on version 3, which the alias no longer routes
+    sfn = boto3.client("stepfunctions")
+    machine = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]
+                   if m["name"] == "quorum-local-voting")
+    versions = [sfn.update_state_machine(stateMachineArn=machine, publish=True, definition=json.dumps(
+        {"Comment": label, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 30, "End": True}}}))[
+        "stateMachineVersionArn"] for label in ("v2", "v3")]
+    assert release(["--env", "local", "canary", "voting", "--version", "2", "--percent", "50"]) == 0
+    started = [sfn.start_execution(stateMachineArn=arn, name=f"case-{n}", input="{}")["executionArn"]
+               for n, arn in enumerate([versions[0], versions[0], versions[1]])]
+    try:
+        # When ops read the releases
+        (voting,) = body(call("/v1/releases", OPS))["machines"]
+    finally:
+        for execution in started:
+            sfn.stop_execution(executionArn=execution)
+    # Then the alias's versions come first with their share of new cases, then the version still holding a case
+    assert (voting["machine"], voting["deployed"]) == ("quorum-local-voting", True)
+    assert [(v["version"], v["weight"], v["running_cases"]) for v in voting["versions"]] == [
+        ("1", 0.5, 0), ("2", 0.5, 2), ("3", None, 1)]

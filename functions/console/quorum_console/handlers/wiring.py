@@ -10,9 +10,10 @@ from quorum_common.dynamo import Table
 from quorum_common.observability import observability
 from quorum_common.settings import EnvSettings, load_settings
 from quorum_console.adapters.aliases import LambdaAliases
+from quorum_console.adapters.machines import StepFunctionsMachines
 from quorum_console.adapters.package_files import PackagedFiles
 from quorum_console.adapters.release_log import DynamoReleaseLog
-from quorum_console.service.ports import Aliases, ConsoleFiles, ReleaseLog
+from quorum_console.service.ports import Aliases, ConsoleFiles, ReleaseLog, StateMachines
 
 logger, metrics, tracer = observability("console")
 
@@ -23,6 +24,7 @@ class ConsoleSettings(EnvSettings):
     env: str = Field(alias="QUORUM_ENV", min_length=1)
     release_log_table: str = Field(alias="QUORUM_RELEASE_LOG_TABLE", min_length=3)
     functions: tuple[str, ...] = Field(alias="QUORUM_RELEASE_FUNCTIONS", min_length=1)
+    voting_alias_arn: str = Field(alias="QUORUM_VOTING_STATE_MACHINE_ARN", pattern=r":stateMachine:[^:]+:[^:]+$")
 
     @field_validator("functions", mode="before")
     @classmethod
@@ -42,6 +44,11 @@ def files() -> ConsoleFiles:
 @cache
 def aliases() -> Aliases:
     return LambdaAliases()
+
+
+@cache
+def machines() -> StateMachines:
+    return StepFunctionsMachines()
 
 
 @cache

@@ -22,6 +22,16 @@ class Aliases(Protocol):
         """The `GetAlias` answer, or None when the function or alias does not exist."""
 
 
+class StateMachines(Protocol):
+    """The voting state machine's alias and executions."""
+
+    def routes(self, alias_arn: str) -> list[tuple[str, float]] | None:
+        """(version, percent of new cases) the alias routes, live first; None when it does not exist."""
+
+    def running_cases(self, machine_arn: str) -> Mapping[str, int]:
+        """Running executions per version (`-`: of no version); none when the machine does not exist."""
+
+
 class ReleaseLog(Protocol):
     """The environment's release-log table."""
 

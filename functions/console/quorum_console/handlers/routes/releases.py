@@ -14,10 +14,14 @@ from quorum_console.service.releases import read_releases
 router = QuorumRouter()
 
 
-@router.get("/v1/releases", summary="Each function's live alias and the latest release-log records", tags=["releases"])
+@router.get("/v1/releases", summary="The live aliases of the functions and the voting machine, and the latest release records",
+            tags=["releases"])
 @allow("ops")
 def get_releases(limit: Annotated[int, Query(ge=1, le=MAX_RECORDS)] = 20) -> ReleasesView:
-    """Ops: the stack's own functions (version, canary version and weight) and its newest release records."""
+    """Ops: the stack's own functions (version, canary version and weight), its voting machine (weight and
+    running cases per version) and its newest release records."""
     config = wiring.settings()
-    releases = read_releases(config.env, config.functions, limit, aliases=wiring.aliases(), log=wiring.release_log())
-    return ReleasesView(env=releases.env, functions=releases.functions, records=releases.records)
+    releases = read_releases(config.env, config.functions, config.voting_alias_arn, limit, aliases=wiring.aliases(),
+                             machines=wiring.machines(), log=wiring.release_log())
+    return ReleasesView(env=releases.env, functions=releases.functions, machines=releases.machines,
+                        records=releases.records)
