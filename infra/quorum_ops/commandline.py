@@ -6,6 +6,7 @@ import argparse
 
 from quorum_ops.plan import ENVIRONMENTS
 
+EXIT_OK, EXIT_ERROR, EXIT_REFUSED, EXIT_ROLLED_BACK = 0, 1, 2, 3  # done, an error, refused (nothing changed), rolled back
 DESCRIPTION = "quorum-release: show and move the live alias of Quorum's functions and of its voting state machine."
 ALLOW_NO_DATA = "promote even though the alarm is absent or has no data (the release log records it)"
 

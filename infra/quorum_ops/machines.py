@@ -2,7 +2,7 @@
 
 Step Functions chooses a version per *execution*, so a canary of the machine is a share of new
 cases, and each case keeps its version (and the worker versions that version names) to its
-end. `MachineTraffic` offers the interface of `quorum_ops.adapters.Traffic`, so `Release` moves
+end. `MachineTraffic` offers the interface of `quorum_ops.traffic.Traffic`, so `Release` moves
 `voting` like a function; the alias's routing configuration plays the part of the weights.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from quorum_common import machine_versions
-from quorum_ops.adapters import error_code
+from quorum_ops.aws import error_code
 from quorum_ops.plan import ALIAS, MACHINE, AliasState, Refused, format_percent
 
 _MISSING = ("StateMachineDoesNotExist", "ResourceNotFound", "ResourceNotFoundException")

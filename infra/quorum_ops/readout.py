@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from quorum_ops.adapters import Alarms, ReleaseLog, Traffic
+from quorum_ops.alarms import Alarms
 from quorum_ops.machines import MachineTraffic
 from quorum_ops.plan import FUNCTIONS, MACHINE, AliasState, Refused, format_percent, function_name
+from quorum_ops.release_log import ReleaseLog
+from quorum_ops.traffic import Traffic
 
 
 class Readout:

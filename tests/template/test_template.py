@@ -234,10 +234,10 @@ def test_the_console_shows_every_function_the_release_command_moves(template: Te
 def test_the_console_reads_the_release_log_the_release_command_writes() -> None:
     from quorum_console.adapters.release_log import LOG_PK
     from quorum_console.domain.release import ALIAS, ReleaseRecord
-    from quorum_ops import adapters, plan
+    from quorum_ops import plan, release_log
 
-    assert (LOG_PK, ALIAS) == (adapters.LOG_PK, plan.ALIAS)
-    assert set(ReleaseRecord.model_fields) == set(adapters.Record.__dataclass_fields__)
+    assert (LOG_PK, ALIAS) == (release_log.LOG_PK, plan.ALIAS)
+    assert set(ReleaseRecord.model_fields) == set(release_log.Record.__dataclass_fields__)
 
 
 def test_an_escalated_case_deadline_is_the_state_machine_wait_for_ops(template: Template) -> None:

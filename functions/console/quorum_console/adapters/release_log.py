@@ -1,4 +1,4 @@
-"""The release log as `quorum-release` writes it (`infra/quorum_ops/adapters.py`): one partition, one record a row."""
+"""The release log as `quorum-release` writes it (`infra/quorum_ops/release_log.py`): one partition, one record a row."""
 
 from __future__ import annotations
 
