@@ -225,5 +225,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (TRACE, made-up ones) is routed too - 405 or 404 in the error format, not
+        http.server's HTML 501."""
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
+
     def do_HEAD(self) -> None:  # answered like GET's status, without a body: routes here are JSON-only
         self._error(405, "method_not_allowed", "HEAD is not served; use GET.")
