@@ -73,6 +73,13 @@ def test_malformed_json_is_400(local_cloud: LocalCloudProcess) -> None:
     assert (response.status_code, _error(response)["code"]) == (400, "malformed_json")
 
 
+def test_a_body_sent_as_multipart_without_a_boundary_is_415_not_a_500(local_cloud: LocalCloudProcess) -> None:
+    response = requests.put(f"{local_cloud.api_url}/v1/reviewer-rules", data='{"fatigue": {}}',
+                            headers={**local_cloud.headers("ops-1", "ops"), "content-type": "multipart/form-data"},
+                            timeout=10)
+    assert (response.status_code, _error(response)["code"]) == (415, "unsupported_media_type")
+
+
 def test_the_stack_is_provisioned_from_the_template(local_cloud: LocalCloudProcess) -> None:
     tables = local_cloud.client("dynamodb").list_tables()["TableNames"]
     topics = [t["TopicArn"].rsplit(":", 1)[1] for t in local_cloud.client("sns").list_topics()["Topics"]]

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from quorum_common import errors
 from quorum_common.auth import GROUPS, Caller, caller_from_event
 from quorum_common.idempotency import InvalidIdempotencyKey
-from quorum_common.jsonbody import BodyRefused, body_text, check_body
+from quorum_common.jsonbody import BodyRefused, body_text, check_body, declared_not_json, media_type
 
 STATUS_BY_ERROR: dict[type[errors.QuorumError], int] = {
     errors.MalformedRequest: 400,
@@ -32,6 +32,7 @@ STATUS_BY_ERROR: dict[type[errors.QuorumError], int] = {
     errors.PermissionDenied: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,
+    errors.UnsupportedMediaType: 415,
     errors.InvalidInput: 422,
     errors.RateLimited: 429,
     errors.ServiceUnavailable: 503,
@@ -65,8 +66,10 @@ def validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
 
 
 def _is_form(app: APIGatewayHttpResolver) -> bool:
-    content_type = (app.current_event.headers or {}).get("content-type", "")
-    return content_type.split(";")[0].strip().lower() in ("application/x-www-form-urlencoded", "multipart/form-data")
+    return media_type(app.current_event.raw_event) in ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+NOT_JSON = errors.UnsupportedMediaType("Send the body as application/json.")
 
 
 def _only_idempotency_key(exc: RequestValidationError) -> bool:
@@ -296,7 +299,11 @@ def _early_answer(exc: errors.QuorumError) -> dict[str, Any]:
 
 
 def _refuse_bad_body(event: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Answer 422 for a JSON body too deep, with a duplicate key or a control character (quorum_common.jsonbody)."""
+    """Answer 415 for a body declared as something other than JSON (Powertools would parse a form or a
+    multipart body itself, and fails on a multipart one without a boundary), and 422 for a JSON body too
+    deep, with a duplicate key or a control character (quorum_common.jsonbody)."""
+    if declared_not_json(event):
+        return _early_answer(NOT_JSON)
     text = body_text(event)
     if text is None:
         return None
@@ -328,15 +335,15 @@ def create_app(logger: Logger, *routers: QuorumRouter,
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _not_json(exc: Exception) -> Response:
-        return error_response(415, "unsupported_media_type", "Send the body as application/json.")
+        return _domain_error(NOT_JSON)
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(exc: RequestValidationError) -> Response:
         if _is_response_defect(exc):  # our response broke its own model: a defect, not the caller's
             logger.error("response failed validation", extra={"errors": validation_details(exc)})
             return error_response(500, "internal_error", "Something went wrong on our side.")
-        if _is_form(app):  # Powertools reads form bodies as fields: the caller sent the wrong type
-            return error_response(415, "unsupported_media_type", "Send the body as application/json.")
+        if _is_form(app):  # a form declared without a body: Powertools reads form fields, the caller sent the wrong type
+            return _domain_error(NOT_JSON)
         if _is_malformed(exc):
             return error_response(400, "malformed_json", "The request body is not valid JSON.")
         if _only_idempotency_key(exc):  # the header's one rule has its own code (quorum_common.idempotency)
