@@ -10,12 +10,13 @@ CHROMIUM ?= /usr/bin/chromium
 # The console's browser tests share one xdist group: one worker runs them all, with one browser.
 PYTEST_DIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: help install chromium run test lint test-unit test-integration test-e2e test-browser test-template demo openapi bench token sam-tools validate clean
+.PHONY: help install chromium run test lint test-unit test-integration test-e2e test-fuzz test-browser test-template demo openapi bench token sam-tools validate clean
 
 help:
 	@echo "make run     - create the venv, install, start the whole platform on 127.0.0.1 (Ctrl-C stops it; its data stays in .quorum-state/)"
 	@echo "make test    - create the venv, install, lint and type-check, run unit, integration, end-to-end and template tests"
 	@echo "make lint    - ruff on the tree and mypy on functions/ and layers/ (part of make test)"
+	@echo "make test-fuzz - Schemathesis against a local cloud, per role, from the OpenAPI document (part of make test; docs/testing.md)"
 	@echo "make test-browser - the console's journeys in Chromium (part of make test; screenshots in test-output/console/)"
 	@echo "make demo    - play a scenario against a running 'make run'"
 	@echo "make bench   - cold-start, case-cost, draw-cost and load figures beside their baselines"
@@ -69,6 +70,9 @@ test-e2e: install chromium
 
 test-browser: install chromium
 	$(BIN)/python -m pytest -p no:cacheprovider -m browser tests/e2e
+
+test-fuzz: install
+	$(BIN)/python -m pytest $(PYTEST_DIST) -p no:cacheprovider -m fuzz tests/e2e/test_fuzz.py
 
 test-template: install
 	$(BIN)/python -m pytest -p no:cacheprovider tests/template

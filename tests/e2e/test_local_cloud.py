@@ -43,6 +43,15 @@ def test_unknown_route_is_404_and_wrong_method_405(local_cloud: LocalCloudProces
     assert wrong.headers["allow"] == "GET"
 
 
+def test_any_http_method_is_answered_in_the_error_format(local_cloud: LocalCloudProcess) -> None:
+    # Methods the template never routes (TRACE, made-up ones) are 405 on a known path and 404 elsewhere, in JSON.
+    for method in ("TRACE", "CONNECT", "PROPFIND", "BREW"):
+        known = requests.request(method, f"{local_cloud.api_url}/v1/health", timeout=10)
+        unknown = requests.request(method, f"{local_cloud.api_url}/v1/nothing-here", timeout=10)
+        assert (known.status_code, _error(known)["code"], known.headers["allow"]) == (405, "method_not_allowed", "GET")
+        assert (unknown.status_code, _error(unknown)["code"]) == (404, "route_not_found")
+
+
 def test_protected_routes_refuse_missing_bad_and_expired_tokens(local_cloud: LocalCloudProcess) -> None:
     url = f"{local_cloud.api_url}/v1/policies"
     forged = tokens.mint("a-different-secret-of-enough-length!", "ops-1", ["ops"], issuer="https://id.example-marketplace.com/",
@@ -79,6 +88,11 @@ def test_a_module_token_reports_only_for_the_module_it_speaks_for(local_cloud: L
     listing = requests.post(url, json=report, headers=local_cloud.headers("listing-svc", "module", module="listing"),
                             timeout=10)
     assert listing.status_code == 202
+def test_a_body_sent_as_multipart_without_a_boundary_is_415_not_a_500(local_cloud: LocalCloudProcess) -> None:
+    response = requests.put(f"{local_cloud.api_url}/v1/reviewer-rules", data='{"fatigue": {}}',
+                            headers={**local_cloud.headers("ops-1", "ops"), "content-type": "multipart/form-data"},
+                            timeout=10)
+    assert (response.status_code, _error(response)["code"]) == (415, "unsupported_media_type")
 
 
 def test_the_stack_is_provisioned_from_the_template(local_cloud: LocalCloudProcess) -> None:

@@ -34,6 +34,12 @@ class MalformedRequest(QuorumError):
     code = "malformed_request"
 
 
+class UnsupportedMediaType(QuorumError):
+    """The body is declared as something other than JSON (a form, multipart, text): the API reads JSON only."""
+
+    code = "unsupported_media_type"
+
+
 class Unauthenticated(QuorumError):
     """No identity, or one that could not be verified."""
 

@@ -63,12 +63,23 @@ def _has_control(value: Any) -> bool:
     return False
 
 
+def media_type(event: Mapping[str, Any]) -> str:
+    """The media type the event's body is declared as, lower case and without parameters ('' if undeclared)."""
+    content_type = {k.lower(): v for k, v in (event.get("headers") or {}).items()}.get("content-type", "")
+    return str(content_type).split(";")[0].strip().lower()
+
+
+def declared_not_json(event: Mapping[str, Any]) -> bool:
+    """A body sent as something other than JSON (form, multipart, text, XML ...); undeclared counts as JSON."""
+    media = media_type(event)
+    return bool(event.get("body")) and bool(media) and "json" not in media
+
+
 def body_text(event: Mapping[str, Any]) -> str | None:
     """The event's JSON body as text (decoded when API Gateway base64-encoded it); None if there is none,
-    or the body is declared as something else (the route's 415 answers that)."""
+    or the body is declared as something else (answered 415 before this is read)."""
     body = event.get("body")
-    content_type = {k.lower(): v for k, v in (event.get("headers") or {}).items()}.get("content-type", "")
-    if not body or (content_type and "json" not in content_type.lower()):
+    if not body or declared_not_json(event):
         return None
     if event.get("isBase64Encoded"):
         try:

@@ -108,7 +108,8 @@ def test_concurrent_requests_each_see_their_own_event() -> None:
 
 
 def test_a_body_that_is_not_json_is_415_not_a_defect() -> None:
-    for content_type in ("text/plain", "application/x-www-form-urlencoded", "application/xml"):
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "application/xml", "multipart/form-data",
+                         "multipart/form-data; boundary=x", "application/octet-stream", "image/png"):
         event = {"version": "2.0", "routeKey": "POST /things", "rawPath": "/things", "rawQueryString": "",
                  "headers": {"content-type": content_type}, "body": '{"name": "ok"}', "isBase64Encoded": False,
                  "requestContext": {"http": {"method": "POST", "path": "/things", "sourceIp": "127.0.0.1"},

@@ -12,14 +12,15 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupp
 from quorum_common import errors
 from quorum_common.http.declarations import Roles
 from quorum_common.http.error_format import error_response, status_for, validation_details
+from quorum_common.http.refusals import NOT_JSON
 from quorum_common.http.resolver import QuorumRouter, ThreadLocalHttpResolver
 from quorum_common.idempotency import InvalidIdempotencyKey
+from quorum_common.jsonbody import media_type
 from quorum_common.vocabulary import unknown_module
 
 
 def _is_form(app: APIGatewayHttpResolver) -> bool:
-    content_type = (app.current_event.headers or {}).get("content-type", "")
-    return content_type.split(";")[0].strip().lower() in ("application/x-www-form-urlencoded", "multipart/form-data")
+    return media_type(app.current_event.raw_event) in ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _only_idempotency_key(exc: RequestValidationError) -> bool:
@@ -57,15 +58,15 @@ def create_app(logger: Logger, *routers: QuorumRouter,
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _not_json(exc: Exception) -> Response:
-        return error_response(415, "unsupported_media_type", "Send the body as application/json.")
+        return _domain_error(NOT_JSON)
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(exc: RequestValidationError) -> Response:
         if _is_response_defect(exc):  # our response broke its own model: a defect, not the caller's
             logger.error("response failed validation", extra={"errors": validation_details(exc)})
             return error_response(500, "internal_error", "Something went wrong on our side.")
-        if _is_form(app):  # Powertools reads form bodies as fields: the caller sent the wrong type
-            return error_response(415, "unsupported_media_type", "Send the body as application/json.")
+        if _is_form(app):  # a form declared without a body: Powertools reads form fields, the caller sent the wrong type
+            return _domain_error(NOT_JSON)
         if _is_malformed(exc):
             return error_response(400, "malformed_json", "The request body is not valid JSON.")
         if _only_idempotency_key(exc):  # the header's one rule has its own code (quorum_common.idempotency)

@@ -21,6 +21,7 @@ STATUS_BY_ERROR: dict[type[errors.QuorumError], int] = {
     errors.PermissionDenied: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,
+    errors.UnsupportedMediaType: 415,
     errors.InvalidInput: 422,
     errors.RateLimited: 429,
     errors.ServiceUnavailable: 503,

@@ -10,7 +10,9 @@ from aws_lambda_powertools.event_handler import content_types
 
 from quorum_common import errors
 from quorum_common.http.error_format import error_body, status_for
-from quorum_common.jsonbody import BodyRefused, body_text, check_body
+from quorum_common.jsonbody import BodyRefused, body_text, check_body, declared_not_json
+
+NOT_JSON = errors.UnsupportedMediaType("Send the body as application/json.")
 
 
 def early_answer(exc: errors.QuorumError) -> dict[str, Any]:
@@ -20,7 +22,11 @@ def early_answer(exc: errors.QuorumError) -> dict[str, Any]:
 
 
 def refuse_bad_body(event: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Answer 422 for a JSON body too deep, with a duplicate key or a control character (quorum_common.jsonbody)."""
+    """Answer 415 for a body declared as something other than JSON (Powertools would parse a form or a
+    multipart body itself, and fails on a multipart one without a boundary), and 422 for a JSON body too
+    deep, with a duplicate key or a control character (quorum_common.jsonbody)."""
+    if declared_not_json(event):
+        return early_answer(NOT_JSON)
     text = body_text(event)
     if text is None:
         return None
