@@ -15,7 +15,7 @@ PYTEST_DIST := -n $(PYTEST_WORKERS) --dist loadgroup
 help:
 	@echo "make run     - create the venv, install, start the whole platform on 127.0.0.1 (Ctrl-C stops it; its data stays in .quorum-state/)"
 	@echo "make test    - create the venv, install, lint and type-check, run unit, integration, end-to-end and template tests"
-	@echo "make lint    - ruff on the tree and mypy on functions/ and layers/ (part of make test)"
+	@echo "make lint    - ruff on the tree and mypy on functions/, layers/, infra/ and bench/ (part of make test)"
 	@echo "make test-fuzz - Schemathesis against a local cloud, per role, from the OpenAPI document (part of make test; docs/testing.md)"
 	@echo "make test-browser - the console's journeys in Chromium (part of make test; screenshots in test-output/console/)"
 	@echo "make demo    - play a scenario against a running 'make run'"
@@ -53,11 +53,13 @@ chromium:
 		fi; \
 	fi
 
-# ruff (pyflakes, bugbear, blind excepts, stale noqa, pyupgrade, isort) on the whole tree and mypy on the
-# deployed code (functions/ and layers/); configuration in pyproject.toml. A finding fails `make test`.
+# ruff (pyflakes, bugbear, blind excepts, stale noqa, pyupgrade, isort) on the whole tree; mypy on the
+# deployed code (functions/, layers/), the release tool and the local cloud (infra/), then on the bench
+# scripts (files, not packages: a second run); configuration in pyproject.toml. A finding fails `make test`.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/mypy bench
 
 test-unit: install
 	$(BIN)/python -m pytest -p no:cacheprovider tests/unit

@@ -69,16 +69,16 @@ class Meter:
     def install(self) -> None:
         meter, invoke = self, LambdaFunction._invoke_lambda
 
-        def counted_invoke(fn: LambdaFunction, event: Any = None) -> Any:
+        def counted_invoke(self: LambdaFunction, event: str | None = None) -> tuple[str, bool, str]:
             with meter._lock:
-                meter.invocations[fn.function_name] += 1
-            meter._current.name = fn.function_name
+                meter.invocations[self.function_name] += 1
+            meter._current.name = self.function_name
             try:
-                return invoke(fn, event)
+                return invoke(self, event)
             finally:
                 meter._current.name = None
 
-        LambdaFunction._invoke_lambda = counted_invoke
+        LambdaFunction._invoke_lambda = counted_invoke  # type: ignore[method-assign]
         boto3.setup_default_session()
         boto3.DEFAULT_SESSION.events.register("before-call.dynamodb", self._count_dynamodb)
         # The functions' clients come from quorum_common.aws (its own sessions): count on each one it builds.

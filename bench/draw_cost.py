@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / p) for p in ("layers/common", "functions/reviewer", "infra")]
@@ -52,13 +52,14 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
-from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: E402
+from moto.dynamodb.models.dynamo_type import DynamoType, Item  # noqa: E402
 from moto.dynamodb.models.table import Table  # noqa: E402
 
 from quorum_common.dynamo import Table as ReviewerTable  # noqa: E402
 from quorum_local import moto_patches  # noqa: E402
 from quorum_local.template import Template  # noqa: E402
 from quorum_reviewer.adapters import dynamo_ports  # noqa: E402
+from quorum_reviewer.adapters.reviewers import DynamoReviewerRepository  # noqa: E402
 from quorum_reviewer.domain.invitation import SeatState  # noqa: E402
 from quorum_reviewer.domain.model import Fatigue, Profile, Reviewer, Status  # noqa: E402
 from quorum_reviewer.service.draw import DrawPanel, draw_panel  # noqa: E402
@@ -107,15 +108,16 @@ def faster_queries() -> Iterator[None]:
     original_query, original_sorted, original_all = Table.query, Table.sorted_items, Table.all_items
 
     def query(self: Table, *args: Any, **kwargs: Any) -> Any:
-        self.all_items = lambda: [i for group in self.items.values()  # type: ignore[method-assign]
+        self.all_items = lambda: [i for group in self.items.values()  # type: ignore[method-assign,misc]
                                   for i in (group.values() if self.range_key_attr else [group])]
         try:
             return original_query(self, *args, **kwargs)
         finally:
             del self.all_items
 
-    def sorted_items(self: Table, hash_attrs: list[str], range_attrs: list[str | None], items: list[Any]) -> list[Any]:
-        attrs = self._generate_attr_to_sort_by(hash_attrs, range_attrs)
+    def sorted_items(self: Table, hash_key_attrs: list[str], range_key_attrs: list[str | None],
+                     items: list[Item]) -> list[Item]:
+        attrs = self._generate_attr_to_sort_by(hash_key_attrs, range_key_attrs)
         items.sort(key=lambda item: tuple(_native(item.attrs[a]) for a in attrs))
         return items
 
@@ -123,11 +125,12 @@ def faster_queries() -> Iterator[None]:
         items = [i for group in self.items.values() for i in (group.values() if self.range_key_attr else [group])]
         return sorted(items, key=lambda i: (_native(i.hash_key), _native(i.range_key) if i.range_key else ""))
 
-    Table.query, Table.sorted_items, Table.all_items = query, sorted_items, all_items
+    Table.query, Table.sorted_items, Table.all_items = query, sorted_items, all_items  # type: ignore[method-assign]
     try:
         yield
     finally:
-        Table.query, Table.sorted_items, Table.all_items = original_query, original_sorted, original_all
+        Table.query, Table.sorted_items, Table.all_items = (  # type: ignore[method-assign]
+            original_query, original_sorted, original_all)
 
 
 def _native(value: DynamoType) -> Any:
@@ -166,7 +169,7 @@ def create_table() -> str:
 def load(ports: ReviewerPorts, reviewers: list[Reviewer]) -> int:
     written, step = 0, 5000
     for start in range(0, len(reviewers), step):
-        written += ports.reviewers.bulk_load(reviewers[start:start + step])
+        written += cast(DynamoReviewerRepository, ports.reviewers).bulk_load(reviewers[start:start + step])
         print(f"    loaded {min(start + step, len(reviewers)):>7,} / {len(reviewers):,} profiles", end="\r", flush=True)
     print(" " * 60, end="\r")
     return written

@@ -70,7 +70,7 @@ class Journey:
         now = datetime.now(UTC)
         users = [f"{self.tag}-u{i}" for i in range(size)]
         for user in users:
-            profile = {"tags": [self.tag], "last_active_at": (now - timedelta(hours=1)).isoformat(),
+            profile: dict[str, Any] = {"tags": [self.tag], "last_active_at": (now - timedelta(hours=1)).isoformat(),
                        "registered_at": (now - timedelta(days=400)).isoformat(), "credit_score": 800}
             _ok(requests.put(self.url(f"/v1/users/{user}/profile"), json=profile, headers=self.module_auth,
                              timeout=TIMEOUT))
@@ -79,8 +79,8 @@ class Journey:
 
     def report(self, target_id: str, reporter: str, reason: str = "spam", owner: str = "owner-1",
                text: str = "Cheap phones, call 13800138000 or mail deals@example.com") -> dict[str, Any]:
-        body = {"reporter_id": reporter, "reason": reason,
-                "target": {"module": self.module, "id": target_id, "owner_id": owner, "content": {"text": text}}}
+        target = {"module": self.module, "id": target_id, "owner_id": owner, "content": {"text": text}}
+        body: dict[str, Any] = {"reporter_id": reporter, "reason": reason, "target": target}
         return _ok(requests.post(self.url("/v1/reports"), json=body, headers=self.module_auth, timeout=TIMEOUT), 202)
 
     def case(self, case_id: str) -> dict[str, Any]:

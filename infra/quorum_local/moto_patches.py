@@ -95,19 +95,19 @@ def _restore(table: Table, hash_key: DynamoType, range_key: DynamoType | None, i
 
 
 def apply() -> None:
-    CloudWatchResponse.put_composite_alarm = _put_composite_alarm
-    ServiceDiscoveryBackend.register_instance = _register_upsert
-    DynamoHandler.call_action = _dynamodb_serialized
+    CloudWatchResponse.put_composite_alarm = _put_composite_alarm  # type: ignore[attr-defined]
+    ServiceDiscoveryBackend.register_instance = _register_upsert  # type: ignore[method-assign]
+    DynamoHandler.call_action = _dynamodb_serialized  # type: ignore[method-assign]
     moto_stepfunctions.apply()
-    BaseModel.__new__ = staticmethod(_untracked_new)  # type: ignore[method-assign,assignment]
+    BaseModel.__new__ = staticmethod(_untracked_new)  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = _transact_with_undo_log  # type: ignore[method-assign]
 
 
 def revert() -> None:
     if "put_composite_alarm" in vars(CloudWatchResponse):
-        del CloudWatchResponse.put_composite_alarm
-    ServiceDiscoveryBackend.register_instance = _original_register
-    DynamoHandler.call_action = _original_dynamodb_call
+        del CloudWatchResponse.put_composite_alarm  # type: ignore[attr-defined]
+    ServiceDiscoveryBackend.register_instance = _original_register  # type: ignore[method-assign]
+    DynamoHandler.call_action = _original_dynamodb_call  # type: ignore[method-assign]
     moto_stepfunctions.revert()
-    BaseModel.__new__ = staticmethod(_original_model_new)  # type: ignore[method-assign,assignment]
+    BaseModel.__new__ = staticmethod(_original_model_new)  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = _original_transact  # type: ignore[method-assign]

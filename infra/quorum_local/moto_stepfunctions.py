@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
+from moto.core.responses import ActionResult
 from moto.stepfunctions.models import StateMachine, StateMachineVersion, StepFunctionBackend
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
@@ -35,7 +36,7 @@ def _publish_sharing_executions(self: StateMachine, description: str | None) -> 
     _original_publish(self, description)
     if self.latest_version is not None:
         self.latest_version.executions = self.executions
-        self.latest_version.backend = self.backend
+        self.latest_version.backend = self.backend  # type: ignore[attr-defined]
 
 
 def pick_version(routing: list[dict[str, Any]], draw: float) -> str:
@@ -63,13 +64,13 @@ def _start_through_alias(self: StepFunctionsParserBackend, state_machine_arn: st
     target = pick_version(alias.routing_configuration, _draw()) if alias is not None else state_machine_arn
     execution = _original_start(self, target, name, execution_input, trace_header)
     if alias is not None and not hasattr(execution, "alias_arn"):
-        execution.alias_arn = alias.arn
+        execution.alias_arn = alias.arn  # type: ignore[attr-defined]
     return execution
 
 
 def _version_fields(execution: Any) -> dict[str, str]:
     """The machine's own ARN and the version (and alias) an execution runs; {} for the unversioned machine."""
-    machine = getattr(execution, "state_machine", None)
+    machine: Any = getattr(execution, "state_machine", None)
     source = getattr(machine, "source_arn", None)
     if not source:
         return {}
@@ -79,34 +80,35 @@ def _version_fields(execution: Any) -> dict[str, str]:
     return extra
 
 
-def _describe_with_version(self: StepFunctionResponse) -> Any:
+def _describe_with_version(self: StepFunctionResponse) -> ActionResult:
     # Gap 3: which version (and alias) the execution runs, and the machine's own ARN.
     result = _original_describe(self)
     execution = self.stepfunction_backend.describe_execution(self._get_param("executionArn"))
-    result.result.update(_version_fields(execution))  # ActionResult wraps the response dict
+    cast(dict[str, Any], result.result).update(_version_fields(execution))  # ActionResult wraps the response dict
     return result
 
 
-def _list_with_versions(self: StepFunctionResponse) -> Any:
+def _list_with_versions(self: StepFunctionResponse) -> ActionResult:
     # Gap 4: each listed execution names its version (and alias), as DescribeExecution does.
     result = _original_list(self)
-    for item in result.result["executions"]:
+    for item in cast(dict[str, Any], result.result)["executions"]:
         item.update(_version_fields(self.stepfunction_backend.describe_execution(item["executionArn"])))
     return result
 
 
 def apply() -> None:
-    StateMachine.publish = _publish_sharing_executions
-    StateMachineVersion._handle_name_input_idempotency = StateMachine._handle_name_input_idempotency
-    StepFunctionsParserBackend.start_execution = _start_through_alias
-    StepFunctionResponse.describe_execution = _describe_with_version
-    StepFunctionResponse.list_executions = _list_with_versions
+    StateMachine.publish = _publish_sharing_executions  # type: ignore[method-assign]
+    StateMachineVersion._handle_name_input_idempotency = (  # type: ignore[attr-defined]
+        StateMachine._handle_name_input_idempotency)
+    StepFunctionsParserBackend.start_execution = _start_through_alias  # type: ignore[method-assign]
+    StepFunctionResponse.describe_execution = _describe_with_version  # type: ignore[method-assign]
+    StepFunctionResponse.list_executions = _list_with_versions  # type: ignore[method-assign]
 
 
 def revert() -> None:
-    StateMachine.publish = _original_publish
+    StateMachine.publish = _original_publish  # type: ignore[method-assign]
     if "_handle_name_input_idempotency" in vars(StateMachineVersion):
-        del StateMachineVersion._handle_name_input_idempotency
-    StepFunctionsParserBackend.start_execution = _original_start
-    StepFunctionResponse.describe_execution = _original_describe
-    StepFunctionResponse.list_executions = _original_list
+        del StateMachineVersion._handle_name_input_idempotency  # type: ignore[attr-defined]
+    StepFunctionsParserBackend.start_execution = _original_start  # type: ignore[method-assign]
+    StepFunctionResponse.describe_execution = _original_describe  # type: ignore[method-assign]
+    StepFunctionResponse.list_executions = _original_list  # type: ignore[method-assign]

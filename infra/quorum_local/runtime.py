@@ -114,15 +114,15 @@ def install(template: Template) -> FaultPlan:
     global _faults
     prepare(template)
     _faults = fault_plan(template)
-    LambdaFunction._invoke_lambda = _invoke_in_process
-    LambdaFunction.invoke = _invoke_typed
+    LambdaFunction._invoke_lambda = _invoke_in_process  # type: ignore[method-assign]
+    LambdaFunction.invoke = _invoke_typed  # type: ignore[method-assign]
     return _faults
 
 
 def uninstall() -> None:
     global _faults
-    LambdaFunction._invoke_lambda = _original_invoke
-    LambdaFunction.invoke = _original_function_invoke
+    LambdaFunction._invoke_lambda = _original_invoke  # type: ignore[method-assign]
+    LambdaFunction.invoke = _original_function_invoke  # type: ignore[method-assign]
     _faults = FaultPlan()
     versions.stop_all()
 
@@ -130,6 +130,13 @@ def uninstall() -> None:
 def load_handler(dotted: str) -> Any:
     module_name, _, attr = dotted.rpartition(".")
     return getattr(importlib.import_module(module_name), attr)
+
+
+def _handler_of(function: LambdaFunction) -> str:
+    """The function's `Handler` ("module.attr"); moto leaves it None for a function created without one."""
+    if not function.handler:
+        raise ValueError(f"{function.function_name} has no Handler")
+    return str(function.handler)
 
 
 def _invoke_typed(self: LambdaFunction, body: str, request_headers: Any, response_headers: Any) -> str | bytes:
@@ -162,9 +169,9 @@ def _run_handler(self: LambdaFunction, event: Any) -> tuple[str, bool, str]:
     if roots:
         fields = {k: getattr(context, k) for k in ("function_name", "function_version", "invoked_function_arn",
                                                    "memory_limit_in_mb", "timeout_seconds")}
-        return versions.host_for(roots).invoke(self.handler, payload, fields)
+        return versions.host_for(roots).invoke(_handler_of(self), payload, fields)
     try:
-        result = load_handler(self.handler)(payload, context)
+        result = load_handler(_handler_of(self))(payload, context)
         if _faults.strikes(short_name(self.function_name), payload, key):
             raise injected_fault(short_name(self.function_name), payload)  # the work is done; the caller retries
         return json.dumps(result, default=str), False, ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -24,7 +24,7 @@ MALL_ITEMS = {
 }
 
 
-def demo_profile(index: int, now: datetime) -> dict[str, object]:
+def demo_profile(index: int, now: datetime) -> dict[str, Any]:
     tags = ["trusted"] if index % 3 == 0 else []
     return {"tags": tags, "last_active_at": (now - timedelta(hours=index)).isoformat(),
             "registered_at": (now - timedelta(days=400 + index)).isoformat(), "credit_score": 700 + index}
@@ -45,7 +45,7 @@ def seed_demo_data(api_url: str, mint: Mint, progress: Callable[[str], None] = p
     progress(f"{len(MALL_ITEMS)} points-mall items")
 
 
-def _put(url: str, body: dict[str, object], headers: dict[str, str]) -> None:
+def _put(url: str, body: dict[str, Any], headers: dict[str, str]) -> None:
     response = requests.put(url, json=body, headers=headers, timeout=30)
     if response.status_code >= 300:
         raise RuntimeError(f"seeding {url} failed: {response.status_code} {response.text[:300]}")

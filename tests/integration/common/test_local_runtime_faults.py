@@ -1,5 +1,5 @@
 """The in-process runtime with fault injection: the fault comes after the handler ran, and an
-asynchronous invoke is tried three times in all, as Lambda does."""
+asynchronous invoke is tried three times in all, as Lambda does; a function without a Handler says so."""
 
 from __future__ import annotations
 
@@ -40,3 +40,15 @@ def test_a_failing_asynchronous_invoke_is_tried_three_times(always_failing: Faul
     # the fourth try of the same invocation key passes: a run of faults never lasts
     reply = boto3.client("lambda").invoke(FunctionName=WORKER, Payload=STATS)
     assert "FunctionError" not in reply and always_failing.injected == 3
+
+
+def test_a_function_without_a_handler_fails_naming_itself(stack: Any) -> None:
+    # An image function has no Handler: the invoke's error says which function lacks it.
+    lam = boto3.client("lambda")
+    role = lam.get_function(FunctionName=WORKER)["Configuration"]["Role"]
+    lam.create_function(FunctionName="no-handler", Role=role, PackageType="Image",
+                        Code={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/none:latest"})
+    reply = lam.invoke(FunctionName="no-handler", Payload=b"{}")
+    error = json.loads(reply["Payload"].read())
+    assert reply["FunctionError"] and error["errorType"] == "ValueError"
+    assert error["errorMessage"] == "no-handler has no Handler"
