@@ -65,6 +65,24 @@ def test_cases_start_through_the_alias() -> None:
         assert starts == [arn], (lid, starts)
 
 
+def test_no_role_may_start_a_case_on_the_unqualified_machine(transformed: dict[str, Any]) -> None:
+    """A start on the machine's own ARN runs its latest definition, outside the alias's versions
+    and the release alarm: after SAM expands the policy templates, StartExecution names only `:live`."""
+    starts = {}
+    for lid, resource in transformed["Resources"].items():
+        if resource["Type"] != "AWS::IAM::Role":
+            continue
+        statements = [s for p in resource["Properties"].get("Policies", []) for s in p["PolicyDocument"]["Statement"]]
+        for statement in statements:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if "states:StartExecution" in actions:
+                resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                starts.setdefault(lid, []).extend(json.dumps(r) for r in resources)
+    assert starts, "no role starts executions: the check would pass vacuously"
+    for lid, resources in starts.items():
+        assert all(":live" in r for r in resources), (lid, resources)
+
+
 def test_the_release_alarm_watches_errors_failing_cases_and_escalations() -> None:
     template = Template.load("dev")
     release = template.properties("ReleaseAlarm")

@@ -26,6 +26,11 @@ def take(event: Any) -> Any:
     return rest
 
 
+def current() -> dict[str, str]:
+    """Every pin of the current task (none outside a pinned task)."""
+    return dict(_current.get() or {})
+
+
 def pinned(service: str) -> str | None:
     """The version ARN the current task pins `service` to, or None."""
     return (_current.get() or {}).get(service)

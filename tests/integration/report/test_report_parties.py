@@ -4,6 +4,9 @@ the case leaves its panel (the seat is recused, their vote refused) and a substi
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from report_harness import Api, Inbox, Peers, eventually, finished, parked, seated
 
@@ -84,3 +87,32 @@ def test_a_reporter_drawn_before_they_reported_never_takes_the_seat(api: Api, pe
     parked()
     assert _panel(api, case_id) == {"rev-2": "invited"}
     assert (api.vote("rev-1", case_id).status, api.vote("rev-1", case_id).code) == (403, "not_invited")
+
+
+def test_a_recused_seats_substitute_is_drawn_by_the_versions_the_case_is_pinned_to(
+        api: Api, peers: Peers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report API asks for the substitute outside the state machine: it forwards the pins the case's
+    own tasks carry, so the substitute's draw and release go to the same reviewer version (release)."""
+    from moto.awslambda.models import LambdaFunction
+
+    worker_events: list[dict[str, Any]] = []
+    inner = LambdaFunction._invoke_lambda
+
+    def spy(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
+        if self.function_name == "quorum-local-report-worker":
+            worker_events.append(json.loads(event) if isinstance(event, (str, bytes)) and event else (event or {}))
+        return inner(self, event)
+
+    monkeypatch.setattr(LambdaFunction, "_invoke_lambda", spy)
+    peers.reviewer.pool = ["rev-1", "rev-2", "rev-3"]
+    api.put_policy(panel_size=2, votes_to_win=2, vote_window_seconds=600)
+    case_id = api.report(reporter="alice").body["case_id"]
+    assert sorted(seated(api, case_id, 2)) == ["rev-1", "rev-2"]
+    parked()
+    case_pins = next(e["pins"] for e in worker_events if e.get("action") == "open_round")
+    assert case_pins["reviewer"].rsplit(":", 1)[1].isdigit()  # a version, not the alias
+
+    assert api.report(reporter="rev-1", reason="counterfeit").status == 202
+    asked = eventually(lambda: next((e for e in worker_events if e.get("action") == "substitute_seat"), None))
+    assert asked.get("pins") == case_pins
+    eventually(lambda: _panel(api, case_id) == {"rev-1": "recused", "rev-2": "invited", "rev-3": "invited"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -338,8 +338,11 @@ class FakeNotifier:
 class FakeRecusals:
     asked: list[Seat] = field(default_factory=list)
 
-    def substitute(self, seat: Seat) -> None:
+    pins: list[dict[str, str]] = field(default_factory=list)
+
+    def substitute(self, seat: Seat, pins: Mapping[str, str]) -> None:
         self.asked.append(seat)
+        self.pins.append(dict(pins))
 
 
 @dataclass

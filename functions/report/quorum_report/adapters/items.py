@@ -95,7 +95,7 @@ def case_from(row: dict[str, Any]) -> Case:
         created_at=row["created_at"], round_deadline=row.get("deadline"),
         timeline=tuple(TimelineEntry.model_validate(e) for e in row.get("timeline", ())),
         execution=row.get("execution"), restarts=row.get("restarts", 0),
-        announced="announced_at" in row, effects_done="effects_done_at" in row)
+        announced="announced_at" in row, effects_done="effects_done_at" in row, pins=dict(row.get("pins") or {}))
 
 
 # ---------------------------------------------------------------- seat

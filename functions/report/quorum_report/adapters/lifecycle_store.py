@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from quorum_common import pins
 from quorum_common.dynamo import TransactionCancelled
 from quorum_common.errors import NotFound
 from quorum_report.adapters import items as it
@@ -22,11 +23,14 @@ class DynamoLifecycleStore(DynamoVotingStore):
         operations = [self.table.put_op(it.seat_item(s), "attribute_not_exists(pk) OR #round = :round",
                                   {":round": round_}, {"#round": "round"}) for s in seats]
         not_reporters = {f":r{i}": s.reviewer_id for i, s in enumerate(seats)}  # a report may have landed since
+        task_pins = pins.current()  # kept on the case: a recused seat's substitute is drawn by the same versions
         operations.append(self.table.update_op(
             it.case_key(case_id),
-            "ADD invited :ids SET deadline = :deadline, updated_at = :at, timeline = list_append(timeline, :entry)",
+            "ADD invited :ids SET deadline = :deadline, updated_at = :at, timeline = list_append(timeline, :entry)"
+            + (", pins = :pins" if task_pins else ""),
             {":ids": {s.reviewer_id for s in seats}, ":deadline": it.iso(seats[0].deadline), ":at": it.iso(entry.at),
-             ":entry": [it.entry_value(entry)], ":voting": "voting", ":round": round_, **not_reporters},
+             ":entry": [it.entry_value(entry)], ":voting": "voting", ":round": round_, **not_reporters,
+             **({":pins": task_pins} if task_pins else {})},
             {"#status": "status", "#round": "round"},
             "#status = :voting AND attribute_not_exists(settled) AND #round = :round"
             + "".join(f" AND NOT contains(reporters, {name})" for name in not_reporters)))

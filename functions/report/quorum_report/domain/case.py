@@ -111,6 +111,7 @@ class Case(BaseModel):
     restarts: int = 0
     announced: bool = False  # CaseDecided was published
     effects_done: bool = False  # every effect of the decision completed (see closing.py)
+    pins: dict[str, str] = {}  # the worker versions its state-machine version names (quorum_common.pins)
 
     @property
     def module(self) -> str:

@@ -6,7 +6,7 @@ race with one of the exceptions below, which the use cases turn into caller-faci
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -173,8 +173,9 @@ class RewardLedger(Protocol):
 
 
 class Recusals(Protocol):
-    def substitute(self, seat: Seat) -> None:
-        """Ask (asynchronously) for a substitute of a seat its reviewer recused by reporting the case."""
+    def substitute(self, seat: Seat, pins: Mapping[str, str]) -> None:
+        """Ask (asynchronously) for a substitute of a seat its reviewer recused by reporting the case,
+        drawn by the worker versions the case is pinned to (`Case.pins`)."""
 
 
 class ReviewerDirectory(Protocol):

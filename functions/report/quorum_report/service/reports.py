@@ -85,7 +85,7 @@ def _join(cmd: SubmitReport, report_id: str, now: datetime, quota: Quota, case: 
           recusals: Recusals) -> ReportAccepted:
     joined = join_open_case(_report(cmd, report_id, case.case_id, now, True), case, quota, store)
     if joined.recused is not None:
-        recusals.substitute(joined.recused)
+        recusals.substitute(joined.recused, case.pins)
     return ReportAccepted(joined.report.report_id, case.case_id, case.status, aggregated=joined.report.aggregated,
                           existing=joined.existing)
 
