@@ -151,6 +151,13 @@ def test_the_deciding_vote_may_send_its_callback_and_a_denial_is_alarmed(transfo
     assert alarm["AlarmActions"] == [{"Ref": "OpsAlertsTopic"}]
 
 
+def test_cases_the_sweep_gives_up_page_ops(transformed: dict[str, Any]) -> None:
+    alarm = transformed["Resources"]["CasesGivenUpAlarm"]["Properties"]
+    metric = alarm["Metrics"][0]["MetricStat"]["Metric"]
+    assert (metric["Namespace"], metric["MetricName"], alarm["Threshold"]) == ("Quorum", "CasesGivenUp", 0)
+    assert alarm["AlarmActions"] == [{"Ref": "OpsAlertsTopic"}]
+
+
 def test_layer_requirements_match_pyproject() -> None:
     import tomllib
 

@@ -30,7 +30,7 @@ def test_a_stopped_execution_is_replaced_and_the_case_carries_on(api: Api, peers
     assert api.case(case_id).body["status"] == "voting" and api.case(case_id).body["panel"] == []
 
     # When the scheduled sweep runs, a new execution takes over (and a second sweep leaves it be)
-    assert _sweep() == {"checked": 1, "restarted": [case_id], "redriven": []}
+    assert _sweep() == {"checked": 1, "restarted": [case_id], "redriven": [], "given_up": []}
     machine = sfn.list_state_machines()["stateMachines"][0]["stateMachineArn"]
     arn = machine.replace(":stateMachine:", ":execution:") + f":{case_id}-r1"
     assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"

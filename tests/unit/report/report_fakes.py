@@ -71,6 +71,7 @@ class FakeStore:
     reports: dict[str, Report] = field(default_factory=dict)
     locks: dict[tuple[str, str], str] = field(default_factory=dict)
     quotas: dict[tuple[str, str], int] = field(default_factory=dict)
+    abandoned: set[str] = field(default_factory=set)  # gsi2pk EFFECTS#abandoned: given up by the sweep
     reporters: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (case, module, reporter) -> report id
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -260,10 +261,21 @@ class FakeStore:
             self.cases[case_id] = case.model_copy(update={"effects_done": True})
 
     # sweeper
-    def pending_effects(self, decided_before: datetime, limit: int) -> list[Case]:
+    def pending_effects(self, decided_before: datetime, limit: int, cursor: str | None) -> Page:
         pending = [c for c in self.cases.values() if c.status == "decided" and not c.effects_done
-                   and c.decided_at is not None and c.decided_at < decided_before]
-        return sorted(pending, key=lambda c: c.decided_at or decided_before)[:limit]
+                   and c.case_id not in self.abandoned and c.decided_at is not None and c.decided_at < decided_before]
+        chosen = sorted(f"{(c.decided_at or decided_before).isoformat()}#{c.case_id}" for c in pending)
+        chosen = [key for key in chosen if cursor is None or key > cursor]  # a start key, as DynamoDB's
+        page = [self.cases[key.split("#", 1)[1]] for key in chosen[:limit]]
+        return Page(page, chosen[limit - 1] if len(chosen) > limit else None)
+
+    def abandon_effects(self, case_id: str, entry: TimelineEntry) -> None:
+        with self.lock:
+            case = self.cases[case_id]
+            if case.effects_done or case_id in self.abandoned:
+                return
+            self.abandoned.add(case_id)
+            self.cases[case_id] = case.model_copy(update={"timeline": (*case.timeline, entry)})
 
     def note_restart(self, case_id: str, restarts: int, execution: str, entry: TimelineEntry) -> bool:
         with self.lock:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import report_steps as lifecycle  # the steps as JSON, as the state machine sees them
 from test_report_lifecycle import World
 
@@ -97,3 +99,54 @@ def test_a_decided_case_with_its_effects_done_is_left_alone() -> None:
     lifecycle.complete_decision(case_id, store=world.store, clock=world.clock)
     world.workflow.executions[case_id] = "SUCCEEDED"
     assert _sweep(world).redriven == []
+
+
+def _copies(world: World, case_id: str, count: int, **update: object) -> list[str]:
+    """`count` copies of a case, each a minute older than the one before, their executions as `update` says."""
+    base, state = world.store.get_case(case_id), update.pop("state", "RUNNING")
+    ids = [f"{case_id}-copy-{i:03d}" for i in range(count)]
+    for i, copy in enumerate(ids):
+        older = {"created_at": base.created_at - timedelta(minutes=count - i),
+                 "decided_at": base.decided_at and base.decided_at - timedelta(minutes=count - i)}
+        world.store.cases[copy] = base.model_copy(update={"case_id": copy, **older, **update})
+        world.workflow.executions[copy] = state
+    return ids
+
+
+def test_old_cases_parked_running_do_not_hide_a_younger_stopped_one() -> None:
+    # Given 120 escalated cases waiting for ops (running), and a younger escalated one whose execution failed
+    world = World(POLICY)
+    young = world.report()
+    world.store.cases[young] = world.store.get_case(young).model_copy(update={"status": "escalated"})
+    _copies(world, young, 120)
+    world.workflow.executions[young] = "FAILED"
+    # When the sweep runs, Then it reads past the running ones (a page of 100 at a time) and restarts it
+    swept = _sweep(world)
+    assert (swept.restarted, swept.checked) == ([young], 121)
+
+
+def test_a_case_restarted_too_often_is_given_up_and_leaves_the_pending_effects() -> None:
+    # Given 101 decided cases whose effects failed after 5 restarts, and a younger one failed once
+    world = World(POLICY)
+    young = _decided(world)
+    world.workflow.executions[young] = "FAILED"
+    poison = _copies(world, young, 101, restarts=5, state="FAILED")
+    # When the sweep runs, Then it gives the 101 up and redrives the younger one
+    swept = _sweep(world)
+    assert (sorted(swept.given_up), swept.redriven) == (poison, [young])
+    assert world.store.get_case(poison[0]).restarts == 5
+    assert world.store.get_case(poison[0]).timeline[-1].event == "effects_abandoned"
+    # And they are no longer pending: the next sweep neither reads nor reports them
+    world.workflow.executions[f"{young}-r1"] = "FAILED"
+    again = _sweep(world)
+    assert (again.given_up, again.redriven, again.checked) == ([], [young], 1)
+
+
+def test_an_open_case_restarted_too_often_is_reported_not_restarted() -> None:
+    world = World(POLICY)
+    case_id = world.report()
+    world.store.cases[case_id] = world.store.get_case(case_id).model_copy(update={"restarts": 5})
+    world.workflow.executions[case_id] = "FAILED"
+    swept = _sweep(world)
+    assert (swept.restarted, swept.given_up) == ([], [case_id])
+    assert world.store.get_case(case_id).restarts == 5

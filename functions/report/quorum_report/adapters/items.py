@@ -5,6 +5,7 @@
 |-------------|----------------------------|-------------|---------------------|-----------------------|
 | case        | CASE#<case_id>             | CASE        | CASES#<status>      | <created_at>#<case_id>|
 |             | (decided, effects pending: gsi2pk EFFECTS#pending, gsi2sk <decided_at>#<case_id>)    |
+|             | (given up by the sweep: gsi2pk EFFECTS#abandoned, same gsi2sk)                       |
 | seat / vote | CASE#<case_id>             | SEAT#<user> |                     |                       |
 | reporter    | CASE#<case_id>             | REPORTER#<module>#<user> (the report id: one per reporter, module and case) |
 | report      | REPORT#<report_id>         | REPORT      | REPORTS#<case_id>   | <created_at>#<id>     |
@@ -29,6 +30,7 @@ def tally_attribute(side: Decision) -> str:
 
 
 EFFECTS_PENDING = "EFFECTS#pending"  # gsi2pk of a decided case until its effects complete
+EFFECTS_ABANDONED = "EFFECTS#abandoned"  # gsi2pk of one the sweep gave up (max_restarts), for ops to find
 
 
 def case_key(case_id: str) -> dict[str, str]:

@@ -109,6 +109,7 @@ def sweep(task: SweepTask, context: Any) -> steps.SweepReport:
                                workflow=deps.workflow, clock=deps.clock)
     metrics.add_metric(name="CasesRestarted", unit=MetricUnit.Count, value=len(result.restarted))
     metrics.add_metric(name="CasesRedriven", unit=MetricUnit.Count, value=len(result.redriven))
+    metrics.add_metric(name="CasesGivenUp", unit=MetricUnit.Count, value=len(result.given_up))
     return result
 
 

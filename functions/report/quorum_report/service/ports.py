@@ -134,8 +134,11 @@ class LifecycleStore(VotingStore, Protocol):
 class SweepStore(Protocol):
     def list_cases(self, status: CaseStatus, limit: int, cursor: str | None) -> Page: ...
     def note_restart(self, case_id: str, restarts: int, execution: str, entry: TimelineEntry) -> bool: ...
-    def pending_effects(self, decided_before: datetime, limit: int) -> list[Case]:
+    def pending_effects(self, decided_before: datetime, limit: int, cursor: str | None) -> Page:
         """Decided cases whose effects did not all complete, decided before `decided_before`, oldest first."""
+
+    def abandon_effects(self, case_id: str, entry: TimelineEntry) -> None:
+        """Take a decided case out of the pending effects (the sweep gave it up), for ops to find."""
 
 
 class CaseQueries(Protocol):

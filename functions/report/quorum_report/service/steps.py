@@ -136,6 +136,7 @@ class SweepReport(Result):
     checked: int
     restarted: list[str]
     redriven: list[str] = Field(default_factory=list)  # decided cases whose effects were run again
+    given_up: list[str] = Field(default_factory=list)  # stopped after max_restarts restarts: left for a person
 
 
 # ---------------------------------------------------------------- inputs (voting.asl.json's Parameters)
