@@ -25,12 +25,6 @@ class Aliases:
                 return None
             raise
 
-    def require_state(self, function: str) -> AliasState:
-        state = self.state(function)
-        if state is None:
-            raise Refused(f"{function} has no {ALIAS!r} alias here: is the environment deployed?")
-        return state
-
     def require_version(self, function: str, version: str) -> None:
         """Refuse a version that was never published (or was deleted)."""
         try:

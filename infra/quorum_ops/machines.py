@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 
 from quorum_common import machine_versions
 from quorum_ops.aws import error_code
-from quorum_ops.plan import ALIAS, MACHINE, AliasState, Refused, format_percent
+from quorum_ops.plan import ALIAS, MACHINE, AliasState, Refused, deployed, format_percent
 
 _MISSING = ("StateMachineDoesNotExist", "ResourceNotFound", "ResourceNotFoundException")
 
@@ -49,10 +49,7 @@ class MachineTraffic:
         return AliasState(routes[0][0], canary)
 
     def require_state(self, name: str) -> AliasState:
-        state = self.state(name)
-        if state is None:
-            raise Refused(f"{name} has no {ALIAS!r} alias here: is the environment deployed?")
-        return state
+        return deployed(self.state(name), name)
 
     def require_version(self, name: str, version: str) -> None:
         try:

@@ -27,6 +27,13 @@ class Refused(Exception):
     """A move the release command will not make; it is raised before anything is changed."""
 
 
+def deployed(state: AliasState | None, name: str) -> AliasState:
+    """`state`, or a refusal when `name` (a function or the voting machine) has no `live` alias here."""
+    if state is None:
+        raise Refused(f"{name} has no {ALIAS!r} alias here: is the environment deployed?")
+    return state
+
+
 @dataclass(frozen=True)
 class AliasState:
     """Where traffic goes: live `version`, plus an optional canary `(version, percent)`, maybe sticky."""

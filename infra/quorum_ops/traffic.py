@@ -7,7 +7,7 @@ RPC, a `canary` instance in Cloud Map (sticky canaries).
 from __future__ import annotations
 
 from quorum_ops.aliases import Aliases
-from quorum_ops.plan import ALIAS, AliasState, Refused, format_percent
+from quorum_ops.plan import AliasState, Refused, deployed, format_percent
 from quorum_ops.registry import Registration, Registry
 
 
@@ -33,10 +33,7 @@ class Traffic:
         return AliasState(alias.version, (canary.attributes.get("version", "?"), percent), True, alias.revision_id)
 
     def require_state(self, function: str) -> AliasState:
-        state = self.state(function)
-        if state is None:
-            raise Refused(f"{function} has no {ALIAS!r} alias here: is the environment deployed?")
-        return state
+        return deployed(self.state(function), function)
 
     def require_version(self, function: str, version: str) -> None:
         self.aliases.require_version(function, version)
