@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "infra"))
 
+from quorum_local.child import RUN, child_environment, wait_until_healthy
 from quorum_local.cli import mint_local_token
 from quorum_local.journeys import Journey
 from quorum_local.server import free_port
@@ -193,20 +193,15 @@ def print_phase(phase: Phase, wall: float, rss: tuple[float, float], cases: bool
 
 def start_cloud(log: Any) -> tuple[subprocess.Popen[bytes], str]:
     api_port, aws_port = free_port(), free_port()
-    env = {**os.environ, "QUORUM_API_PORT": str(api_port), "QUORUM_AWS_PORT": str(aws_port), "QUORUM_JWT_SECRET": SECRET}
-    env.pop("AWS_ENDPOINT_URL", None)
-    process = subprocess.Popen([sys.executable, "-m", "quorum_local.cli", "run", "--no-seed"], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(RUN, cwd=ROOT, env=child_environment(api_port, aws_port, SECRET), stdout=log,
+                               stderr=subprocess.STDOUT)
     api_url = f"http://127.0.0.1:{api_port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if requests.get(f"{api_url}/v1/health", timeout=2).status_code == 200:
-                return process, api_url
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the local cloud did not become healthy in 120 s")
+    try:
+        wait_until_healthy(process, api_url)
+    except (RuntimeError, TimeoutError):
+        process.kill()
+        raise
+    return process, api_url
 
 
 def main() -> int:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,9 +11,9 @@ from typing import IO, Any
 
 import boto3
 import pytest
-import requests
 from botocore.config import Config
 
+from quorum_local.child import RUN, child_environment, wait_until_healthy
 from quorum_local.cli import mint_local_token
 from quorum_local.server import free_port
 from quorum_local.template import ROOT
@@ -57,17 +54,7 @@ def _output(cloud: LocalCloudProcess) -> str:
 
 
 def _wait_until_healthy(cloud: LocalCloudProcess) -> None:
-    deadline = time.monotonic() + STARTUP_DEADLINE_SECONDS
-    while time.monotonic() < deadline:
-        if cloud.process.poll() is not None:
-            raise RuntimeError(f"the local cloud exited early:\n{_output(cloud)}")
-        try:
-            if requests.get(f"{cloud.api_url}/v1/health", timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError("the local cloud did not become healthy in time")
+    wait_until_healthy(cloud.process, cloud.api_url, STARTUP_DEADLINE_SECONDS, lambda: _output(cloud))
 
 
 @contextmanager
@@ -76,13 +63,10 @@ def running_cloud(extra_env: dict[str, str] | None = None,
     """`quorum-local run --no-seed` on free ports (with `extra_env`), until the block ends. Its output goes
     to `output` (a temporary file when not given), never to an unread pipe that fills and blocks it."""
     api_port, aws_port = free_port(), free_port()
-    env = {**os.environ, "QUORUM_API_PORT": str(api_port), "QUORUM_AWS_PORT": str(aws_port),
-           "QUORUM_JWT_SECRET": SECRET, **(extra_env or {})}
-    env.pop("AWS_ENDPOINT_URL", None)
+    env = child_environment(api_port, aws_port, SECRET, extra_env)
     owned = output is None
     sink = tempfile.TemporaryFile(mode="w+") if output is None else output
-    process = subprocess.Popen([sys.executable, "-m", "quorum_local.cli", "run", "--no-seed"], cwd=ROOT, env=env,
-                               stdout=sink, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(RUN, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT, text=True)
     cloud = LocalCloudProcess(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", process, sink)
     try:
         _wait_until_healthy(cloud)

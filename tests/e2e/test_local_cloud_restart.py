@@ -3,10 +3,8 @@ reviewers are as they were, and a case that was still open goes on to a decision
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +13,7 @@ from typing import Any
 import requests
 from e2e_cloud import SECRET, LocalCloudProcess, _wait_until_healthy
 
+from quorum_local.child import RUN, child_environment
 from quorum_local.cli import mint_local_token
 from quorum_local.journeys import Journey
 from quorum_local.server import free_port
@@ -31,11 +30,9 @@ def _mint(sub: str, groups: list[str], module: str | None = None) -> str:
 def _running(state: Path | None, ports: tuple[int, int]) -> Iterator[tuple[LocalCloudProcess, list[str]]]:
     """The local cloud as `make run` starts it; on leaving, stopped with Ctrl-C. Yields it and, once stopped,
     its output lines (filled in on exit)."""
-    env = {**os.environ, "QUORUM_API_PORT": str(ports[0]), "QUORUM_AWS_PORT": str(ports[1]),
-           "QUORUM_JWT_SECRET": SECRET}
-    env.pop("AWS_ENDPOINT_URL", None)
-    args = [sys.executable, "-m", "quorum_local.cli", "run", "--no-seed", *(["--state", str(state)] if state else [])]
-    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    args = [*RUN, *(["--state", str(state)] if state else [])]
+    process = subprocess.Popen(args, cwd=ROOT, env=child_environment(*ports, SECRET), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
     cloud, output = LocalCloudProcess(f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", process), []
     try:
         _wait_until_healthy(cloud)
