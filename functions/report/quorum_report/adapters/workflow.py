@@ -23,10 +23,6 @@ DENIED = {"AccessDeniedException", "AccessDenied"}
 SEND_ATTEMPTS = 3
 
 
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
 class StepFunctionsWorkflow:
     """Starts executions named after the case and sends the callbacks."""
 
@@ -46,9 +42,10 @@ class StepFunctionsWorkflow:
             self.client.start_execution(stateMachineArn=self.state_machine_arn, name=name or case_id,
                                         input=json.dumps({"case_id": case_id}))
         except ClientError as exc:
-            if _code(exc) in DENIED:
+            code = aws.error_code(exc)
+            if code in DENIED:
                 raise self._denied("StartExecution", exc) from exc
-            if _code(exc) != "ExecutionAlreadyExists":
+            if code != "ExecutionAlreadyExists":
                 raise
 
     def execution_arn(self, name: str) -> str:
@@ -61,9 +58,10 @@ class StepFunctionsWorkflow:
         try:
             return self.client.describe_execution(executionArn=self.execution_arn(name))["status"]
         except ClientError as exc:
-            if _code(exc) in DENIED:
+            code = aws.error_code(exc)
+            if code in DENIED:
                 raise self._denied("DescribeExecution", exc) from exc
-            if _code(exc) == "ExecutionDoesNotExist":
+            if code == "ExecutionDoesNotExist":
                 return None
             raise
 
@@ -74,9 +72,10 @@ class StepFunctionsWorkflow:
                 self.client.send_task_success(taskToken=token, output=json.dumps(output))
                 return True
             except ClientError as exc:
-                if _code(exc) in GONE:
+                code = aws.error_code(exc)
+                if code in GONE:
                     return False
-                if _code(exc) in DENIED:
+                if code in DENIED:
                     raise self._denied("SendTaskSuccess", exc) from exc
                 if attempt == SEND_ATTEMPTS - 1:
                     raise

@@ -39,27 +39,30 @@ def sweep_stuck_cases(sweep: Sweep, *, store: SweepStore, workflow: Workflow, cl
     """Restart the driver of every open case older than `stale_after`, and of every case decided longer ago
     than that with effects pending, whose execution is not running; give up the ones restarted too often."""
     now, checked = clock(), 0
-    found: dict[str, list[str]] = {"restarted": [], "redriven": [], "given_up": []}
+    found: dict[str, list[str]] = {"restarted": [], "redriven": [], "given_up": []}  # running, raced: not reported
     for status in OPEN_STATUSES:
         def page(cursor: str | None, status: CaseStatus = status) -> Page:
             return store.list_cases(status, sweep.limit, cursor)
         for case in _stale(page, sweep.max_pages, lambda case: now - case.created_at >= sweep.stale_after):
             checked += 1
-            found.setdefault(_check(case, sweep, store, workflow, now, "restarted"), []).append(case.case_id)
-    pending = _stale(lambda cursor: store.pending_effects(now - sweep.stale_after, sweep.limit, cursor),
-                     sweep.max_pages, lambda case: True)  # the index holds only decided cases with effects pending
-    for case in pending:
+            outcome = _check(case, sweep, store, workflow, now, "restarted")
+            if outcome in found:
+                found[outcome].append(case.case_id)
+    # the pending-effects query reads only cases decided before `now - stale_after`: all of them are stale
+    for case in _stale(lambda cursor: store.pending_effects(now - sweep.stale_after, sweep.limit, cursor),
+                       sweep.max_pages):
         checked += 1
         outcome = _check(case, sweep, store, workflow, now, "redriven")
-        found.setdefault(outcome, []).append(case.case_id)
+        if outcome in found:
+            found[outcome].append(case.case_id)
         if outcome == "given_up":
             store.abandon_effects(case.case_id, TimelineEntry(at=now, event="effects_abandoned",
                                                               detail={"restarts": case.restarts}))
-    return SweepReport(checked=checked, restarted=found["restarted"], redriven=found["redriven"],
-                       given_up=found["given_up"])
+    return SweepReport(checked=checked, **found)
 
 
-def _stale(read: Callable[[str | None], Page], max_pages: int, stale: Callable[[Case], bool]) -> Iterator[Case]:
+def _stale(read: Callable[[str | None], Page], max_pages: int,
+           stale: Callable[[Case], bool] = lambda case: True) -> Iterator[Case]:
     """The cases, oldest first, page after page, until a young one, the end, or `max_pages` pages."""
     cursor: str | None = None
     for _ in range(max_pages):
