@@ -8,6 +8,8 @@ from typing import Any
 
 import jwt
 
+from quorum_common.auth import MODULE_CLAIM
+
 # The documented local default secret is 16 bytes; PyJWT warns below 32. Local tokens only.
 warnings.filterwarnings("ignore", category=jwt.warnings.InsecureKeyLengthWarning)
 
@@ -19,7 +21,6 @@ class InvalidToken(Exception):
     """The token is missing, malformed, expired, or not for this API."""
 
 
-MODULE_CLAIM = "quorum_module"  # quorum_common.auth.MODULE_CLAIM: the module a module token speaks for
 
 
 def mint(secret: str, sub: str, groups: list[str], *, issuer: str, audience: str, ttl_seconds: int = 3600,
