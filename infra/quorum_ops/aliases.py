@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from quorum_ops.aws import error_code
+from quorum_common.aws import error_code
 from quorum_ops.plan import ALIAS, AliasState, Refused
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from quorum_common import machine_versions
-from quorum_ops.aws import error_code
+from quorum_common.aws import error_code
 from quorum_ops.plan import ALIAS, MACHINE, AliasState, Refused, deployed, format_percent
 
 _MISSING = ("StateMachineDoesNotExist", "ResourceNotFound", "ResourceNotFoundException")

@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from quorum_ops.aws import error_code
+from quorum_common.aws import error_code
 from quorum_ops.plan import Move, Refused
 
 LOG_PK = "RELEASE"

@@ -76,10 +76,10 @@ def declared_not_json(event: Mapping[str, Any]) -> bool:
 
 
 def body_text(event: Mapping[str, Any]) -> str | None:
-    """The event's JSON body as text (decoded when API Gateway base64-encoded it); None if there is none,
-    or the body is declared as something else (answered 415 before this is read)."""
+    """The event's JSON body as text (decoded when API Gateway base64-encoded it); None if there is none.
+    A body declared as something else is answered 415 before this is read (`http.refusals`)."""
     body = event.get("body")
-    if not body or declared_not_json(event):
+    if not body:
         return None
     if event.get("isBase64Encoded"):
         try:

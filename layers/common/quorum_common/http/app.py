@@ -73,8 +73,7 @@ def create_app(logger: Logger, *routers: QuorumRouter,
             bad = InvalidIdempotencyKey("Idempotency-Key must be 1-128 printable ASCII characters, without spaces.")
             return error_response(422, bad.code, bad.message)
         if _names_an_unknown_module(exc):  # one code on every route that takes a module, with every field's detail
-            unknown = unknown_module(validation_details(exc))
-            return error_response(422, unknown.code, unknown.message, unknown.details)
+            return _domain_error(unknown_module(validation_details(exc)))
         return error_response(422, "validation_error", "The request is invalid.", validation_details(exc))
 
     @app.not_found
