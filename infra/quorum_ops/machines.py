@@ -17,8 +17,6 @@ from quorum_common import machine_versions
 from quorum_common.aws import error_code
 from quorum_ops.plan import ALIAS, MACHINE, AliasState, Refused, deployed, format_percent
 
-_MISSING = ("StateMachineDoesNotExist", "ResourceNotFound", "ResourceNotFoundException")
-
 
 def is_machine(name: str) -> bool:
     return name.rsplit("-", 1)[-1] == MACHINE
@@ -29,19 +27,22 @@ class MachineTraffic:
 
     def __init__(self, stepfunctions_client: Any):
         self.sfn = stepfunctions_client
+        self._arns: dict[str, str] = {}  # found once per command: every step of a move needs it
 
     def machine_arn(self, name: str) -> str:
-        found = next((m["stateMachineArn"] for page in self.sfn.get_paginator("list_state_machines").paginate()
-                      for m in page["stateMachines"] if m["name"] == name), None)
-        if found is None:
-            raise Refused(f"state machine {name} does not exist here: is the environment deployed?")
-        return str(found)
+        if name not in self._arns:
+            found = next((m["stateMachineArn"] for page in self.sfn.get_paginator("list_state_machines").paginate()
+                          for m in page["stateMachines"] if m["name"] == name), None)
+            if found is None:
+                raise Refused(f"state machine {name} does not exist here: is the environment deployed?")
+            self._arns[name] = str(found)
+        return self._arns[name]
 
     def state(self, name: str) -> AliasState | None:
         try:
             alias = self.sfn.describe_state_machine_alias(stateMachineAliasArn=f"{self.machine_arn(name)}:{ALIAS}")
         except ClientError as exc:
-            if error_code(exc) in _MISSING:
+            if error_code(exc) in machine_versions.MISSING:
                 return None
             raise
         routes = machine_versions.alias_routes(alias)
@@ -55,7 +56,7 @@ class MachineTraffic:
         try:
             self.sfn.describe_state_machine(stateMachineArn=f"{self.machine_arn(name)}:{version}")
         except ClientError as exc:
-            if error_code(exc) in _MISSING:
+            if error_code(exc) in machine_versions.MISSING:
                 raise Refused(f"version {version} of {name} is not published") from None
             raise
 

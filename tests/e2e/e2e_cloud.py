@@ -58,27 +58,23 @@ def _wait_until_healthy(cloud: LocalCloudProcess) -> None:
 
 
 @contextmanager
-def running_cloud(extra_env: dict[str, str] | None = None,
-                  output: IO[str] | None = None) -> Iterator[LocalCloudProcess]:
+def running_cloud(extra_env: dict[str, str] | None = None) -> Iterator[LocalCloudProcess]:
     """`quorum-local run --no-seed` on free ports (with `extra_env`), until the block ends. Its output goes
-    to `output` (a temporary file when not given), never to an unread pipe that fills and blocks it."""
+    to a temporary file, never to an unread pipe that fills and blocks it."""
     api_port, aws_port = free_port(), free_port()
     env = child_environment(api_port, aws_port, SECRET, extra_env)
-    owned = output is None
-    sink = tempfile.TemporaryFile(mode="w+") if output is None else output
-    process = subprocess.Popen(RUN, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT, text=True)
-    cloud = LocalCloudProcess(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", process, sink)
-    try:
-        _wait_until_healthy(cloud)
-        yield cloud
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile(mode="w+") as sink:
+        process = subprocess.Popen(RUN, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT, text=True)
+        cloud = LocalCloudProcess(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", process, sink)
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if owned:
-            sink.close()
+            _wait_until_healthy(cloud)
+            yield cloud
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.fixture(scope="session")

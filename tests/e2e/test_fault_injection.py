@@ -8,7 +8,6 @@ happened. Every effect must still happen exactly once.
 
 from __future__ import annotations
 
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -29,8 +28,7 @@ CASES, PANEL, POOL = 30, 3, 30
 
 @pytest.fixture(scope="module")
 def faulty_cloud() -> Iterator[LocalCloudProcess]:
-    with tempfile.TemporaryFile("w+") as output, running_cloud(
-            {"QUORUM_FAULTS": FAULTS, "QUORUM_FAULTS_SEED": "15"}, output) as cloud:
+    with running_cloud({"QUORUM_FAULTS": FAULTS, "QUORUM_FAULTS_SEED": "15"}) as cloud:
         yield cloud
 
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 UNVERSIONED = "-"  # executions started on the machine itself, not on a version or an alias
+# The error codes of a machine, version or alias that does not exist (each caller says what that means).
+MISSING = ("StateMachineDoesNotExist", "ResourceNotFound", "ResourceNotFoundException")
 
 
 def version_of(arn: str | None) -> str:

@@ -7,8 +7,6 @@ from typing import Any
 
 from quorum_common import aws, machine_versions
 
-_MISSING = ("StateMachineDoesNotExist", "ResourceNotFound", "ResourceNotFoundException")
-
 
 class StepFunctionsMachines:
     """The voting machine's alias and running cases; a machine or alias that does not exist reads as none."""
@@ -24,7 +22,7 @@ class StepFunctionsMachines:
         try:
             return machine_versions.alias_routes(self.client.describe_state_machine_alias(stateMachineAliasArn=alias_arn))
         except Exception as exc:
-            if aws.error_code(exc) in _MISSING:
+            if aws.error_code(exc) in machine_versions.MISSING:
                 return None
             raise
 
@@ -32,6 +30,6 @@ class StepFunctionsMachines:
         try:
             return machine_versions.running_cases(self.client, machine_arn)
         except Exception as exc:
-            if aws.error_code(exc) in _MISSING:
+            if aws.error_code(exc) in machine_versions.MISSING:
                 return {}
             raise
