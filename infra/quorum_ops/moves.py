@@ -27,7 +27,7 @@ from quorum_ops.plan import (
     plan_switch_back,
 )
 from quorum_ops.readout import Readout
-from quorum_ops.release_log import ReleaseLog
+from quorum_ops.release_log import Record, ReleaseLog
 from quorum_ops.traffic import Traffic
 
 Clock = Callable[[], datetime]
@@ -104,13 +104,10 @@ class Release:
 
     # ------------------------------------------------------------------ internals
     def _change(self, function: str, action: str, before: AliasState, after: AliasState, note: str = "") -> None:
-        last_seq = max((r.seq for r in self.log.records()), default=0)  # read first: no log table, no change
+        last_seq = self._last_seq()  # read first: no log table, no change
         self._steer(function).apply(function, before, after)
         try:
-            record = self.log.append(last_seq, at=self.clock().isoformat(timespec="milliseconds"), who=self.operator,
-                                     function=function, action=action, before=before.describe(),
-                                     after=after.describe(), from_version=before.version, to_version=after.version,
-                                     note=note)
+            record = self._record(last_seq, function, action, before, after, note)
         except (ClientError, RuntimeError) as exc:
             raise Unrecorded(f"{function}: live moved {before.describe()} -> {after.describe()} but the audit "
                              f"record could not be written ({exc}); record it by hand") from exc
@@ -121,10 +118,16 @@ class Release:
         """An --auto release that did not start is recorded too: live stays where it was."""
         name = function_name(self.env, function)
         state = self._steer(name).require_state(name)
-        last_seq = max((r.seq for r in self.log.records()), default=0)
-        self.log.append(last_seq, at=self.clock().isoformat(timespec="milliseconds"), who=self.operator,
-                        function=name, action="auto-refused", before=state.describe(), after=state.describe(),
-                        from_version=state.version, to_version=state.version, note=reason)
+        self._record(self._last_seq(), name, "auto-refused", state, state, reason)
+
+    def _last_seq(self) -> int:
+        return max((r.seq for r in self.log.records()), default=0)
+
+    def _record(self, last_seq: int, function: str, action: str, before: AliasState, after: AliasState,
+                note: str) -> Record:
+        return self.log.append(last_seq, at=self.clock().isoformat(timespec="milliseconds"), who=self.operator,
+                               function=function, action=action, before=before.describe(), after=after.describe(),
+                               from_version=before.version, to_version=after.version, note=note)
 
 
 class Unrecorded(Exception):
