@@ -15,8 +15,8 @@ from quorum_common.vocabulary import Decision
 from quorum_report.domain.case import Case, Seat, SettledBy, TimelineEntry
 from quorum_report.domain.errors import CaseSettled, CaseStateChanged
 from quorum_report.domain.events import ReviewerInvited
-from quorum_report.domain.rules import RoundPlan, excluded_reviewers, missing_seats, plan_after_round, plan_for_empty_draw
-from quorum_report.service.panels import case_or_404, draw_state
+from quorum_report.domain.rules import RoundPlan, plan_after_round, plan_for_empty_draw
+from quorum_report.service.panels import case_or_404, draw_state, eligible
 from quorum_report.service.ports import Clock, LifecycleStore, Notifier, NotSettled, PanelChanged, ReviewerDirectory
 from quorum_report.service.steps import (
     AwaitResolution,
@@ -61,7 +61,7 @@ def open_round(case_id: str, round_: int, reviewer_ids: list[str], *, store: Lif
     seats = [s for s in store.list_seats(case_id) if s.round == round_] if _round_opened(case, round_) else []
     if seats:  # a retried step: this round's seats are stored already
         return _reopened(case, seats, notifier, now)
-    drawn = _eligible(case, reviewer_ids)
+    drawn = eligible(case, reviewer_ids)
     if not drawn:
         return _opened(_follow(plan_for_empty_draw(case.policy, case.tally, round_), case, round_, store, now))
     deadline = max(deadline or now + timedelta(seconds=case.policy.vote_window_seconds),
@@ -100,13 +100,6 @@ def _opened(plan: ClosedRound) -> OpenedRound:
     if isinstance(plan, DrawRound):
         raise CaseStateChanged(f"Case {plan.case_id} planned a substitute round after an empty draw.")
     return plan
-
-
-def _eligible(case: Case, reviewer_ids: list[str]) -> list[str]:
-    """The drawn ids that may sit: never an excluded person, never twice, never more than missing."""
-    excluded = set(excluded_reviewers(case))
-    unique = [r for r in dict.fromkeys(reviewer_ids) if r not in excluded]
-    return unique[:missing_seats(case.policy, case.tally)]
 
 
 def await_votes(case_id: str, round_: int, token: str, *, store: LifecycleStore) -> Waiting:

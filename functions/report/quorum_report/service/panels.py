@@ -37,3 +37,10 @@ def draw_state(case: Case, round_: int, now: datetime, next_: Literal["draw", "s
                      content=Brief(text=text[:BRIEF_TEXT_LIMIT] if text else None,
                                    image_urls=list(case.target.content.image_urls)),
                      deadline=deadline.isoformat(), next=next_)
+
+
+def eligible(case: Case, reviewer_ids: list[str]) -> list[str]:
+    """The drawn ids that may sit: never an excluded person, never twice, never more than missing."""
+    excluded = set(excluded_reviewers(case))
+    unique = [r for r in dict.fromkeys(reviewer_ids) if r not in excluded]
+    return unique[:missing_seats(case.policy, case.tally)]

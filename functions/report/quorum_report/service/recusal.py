@@ -14,8 +14,7 @@ from quorum_common.worker import Result, Task
 from quorum_report.domain.case import Case, Seat, TimelineEntry
 from quorum_report.domain.errors import CaseStateChanged
 from quorum_report.domain.events import ReviewerInvited
-from quorum_report.domain.rules import excluded_reviewers
-from quorum_report.service.panels import case_or_404, draw_state
+from quorum_report.service.panels import case_or_404, draw_state, eligible
 from quorum_report.service.ports import Clock, LifecycleStore, Notifier, PanelChanged, ReviewerDirectory
 from quorum_report.service.steps import Round, TaskId
 
@@ -48,8 +47,7 @@ def substitute_seat(task: SubstituteSeatTask, *, store: LifecycleStore, reviewer
         return SeatSubstituted(case_id=task.case_id, reviewer_ids=[done])
     draw = draw_state(case, task.round, now, "draw").model_copy(
         update={"seats_needed": 1, "deadline": recused.deadline.isoformat()})
-    excluded = set(excluded_reviewers(case))
-    drawn = [r for r in reviewers.draw(draw) if r not in excluded][:1]
+    drawn = eligible(case, reviewers.draw(draw))[:1]
     if not drawn:
         return SeatSubstituted(case_id=task.case_id, reviewer_ids=[])
     seat = Seat(case_id=case.case_id, reviewer_id=drawn[0], round=task.round, deadline=recused.deadline, invited_at=now)
