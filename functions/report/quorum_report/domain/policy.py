@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StringConstraints, field_validator
 
 from quorum_common.errors import InvalidInput
 from quorum_common.vocabulary import MODULES, Module
@@ -29,11 +29,11 @@ class PolicyRules(BaseModel):
     substitute_rounds: int = Field(default=2, ge=0, le=MAX_SUBSTITUTE_ROUNDS)
     min_votes: int | None = Field(default=None, ge=1, le=MAX_PANEL)
     reviewer_tags: tuple[Tag, ...] = Field(default=(), max_length=10)
-    max_region_share: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)  # of one round's seats
+    max_region_share: StrictFloat = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)  # of one round's seats
     balance: Literal["strict", "prefer"] = "prefer"  # strict: an empty seat rather than a region over its share
 
     @field_validator("panel_size", "votes_to_win", "vote_window_seconds", "substitute_rounds", "min_votes",
-                     "max_region_share", mode="before")
+                     mode="before")
     @classmethod
     def _not_a_boolean(cls, value: object) -> object:
         if isinstance(value, bool):  # JSON true would otherwise count as 1

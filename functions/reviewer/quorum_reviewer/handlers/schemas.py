@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 from urllib.parse import unquote
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictInt, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictFloat, StrictInt, model_validator
 
 from quorum_common.vocabulary import Decision, EntityId, as_utc, utc_now
 from quorum_common.worker import Result, Task
@@ -196,7 +196,7 @@ class DrawPanelTask(_Task):
     reason: Code | None = None
     content: ContentField = None
     deadline: AwareDatetime | None = None
-    max_region_share: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
+    max_region_share: StrictFloat = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
     balance: Balance = Balance.PREFER
 
 
