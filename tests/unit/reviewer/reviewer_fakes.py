@@ -27,10 +27,11 @@ MAIN = "PROFILE"
 TAG_ENTRY = "POOL#tag:"
 
 
-def profile(tags: Sequence[str] = (), active_days_ago: float = 1, age_days: float = 365, credit: int = 700) -> Profile:
+def profile(tags: Sequence[str] = (), active_days_ago: float = 1, age_days: float = 365, credit: int = 700,
+            region: str | None = None) -> Profile:
     """A profile that meets the default enrollment rule unless told otherwise."""
     return Profile(tags=tuple(tags), last_active_at=NOW - timedelta(days=active_days_ago),
-                   registered_at=NOW - timedelta(days=age_days), credit_score=credit)
+                   registered_at=NOW - timedelta(days=age_days), credit_score=credit, region=region)
 
 
 @dataclass
@@ -127,7 +128,7 @@ class FakeReviewerStore:
         r = self.reviewers[uid]
         main = sk == MAIN
         return Candidate(user_id=uid, entry=sk, draw_key=key, tags=frozenset(r.profile.tags),
-                         open_invitations=r.fatigue.open_invitations if main else None,
+                         region=r.profile.region, open_invitations=r.fatigue.open_invitations if main else None,
                          assigned_today=r.fatigue.assigned_on(today) if main else None)
 
     # ------------------------------------------------------------------ SeatLedger

@@ -32,6 +32,7 @@ class RpcReviewerDirectory(RpcPeer):
         own draw answers a retry of that round with its first reviewers)."""
         answer = self.client.call("reviewer", "draw_panel", {
             "case_id": draw.case_id, "seats": draw.seats_needed, "exclude": draw.exclude, "tags": draw.tags,
+            "max_region_share": draw.max_region_share, "balance": draw.balance,
             "module": draw.module, "reason": draw.reason, "content": draw.content.model_dump(),
             "deadline": draw.deadline})
         return list(answer.get("reviewer_ids", [])) if isinstance(answer, dict) else []

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StringConstraints, field_validator
 
 from quorum_common.errors import InvalidInput
 from quorum_common.vocabulary import MODULES, Module
@@ -29,6 +29,8 @@ class PolicyRules(BaseModel):
     substitute_rounds: int = Field(default=2, ge=0, le=MAX_SUBSTITUTE_ROUNDS)
     min_votes: int | None = Field(default=None, ge=1, le=MAX_PANEL)
     reviewer_tags: tuple[Tag, ...] = Field(default=(), max_length=10)
+    max_region_share: StrictFloat = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)  # of one round's seats
+    balance: Literal["strict", "prefer"] = "prefer"  # strict: an empty seat rather than a region over its share
 
     @field_validator("panel_size", "votes_to_win", "vote_window_seconds", "substitute_rounds", "min_votes",
                      mode="before")

@@ -23,7 +23,7 @@ def case_or_404(store: LifecycleStore, case_id: str) -> Case:
 
 
 def draw_state(case: Case, round_: int, now: datetime, next_: Literal["draw", "substitute"]) -> DrawRound:
-    """What DrawPanel needs (seats, exclusions, tags) and the round's brief for the reviewers' inbox.
+    """What DrawPanel needs (seats, exclusions, tags, region balance) and the round's brief for the reviewers' inbox.
 
     The round's deadline is fixed here, before the draw, so the inbox, the seats and the
     window's timeout all share it.
@@ -33,7 +33,8 @@ def draw_state(case: Case, round_: int, now: datetime, next_: Literal["draw", "s
     text = mask_text(case.target.content.text, people)
     return DrawRound(case_id=case.case_id, module=case.module, round=round_,
                      seats_needed=missing_seats(case.policy, case.tally), exclude=excluded_reviewers(case),
-                     tags=list(case.policy.reviewer_tags), reason=case.reason,
+                     tags=list(case.policy.reviewer_tags), max_region_share=case.policy.max_region_share,
+                     balance=case.policy.balance, reason=case.reason,
                      content=Brief(text=text[:BRIEF_TEXT_LIMIT] if text else None,
                                    image_urls=list(case.target.content.image_urls)),
                      deadline=deadline.isoformat(), next=next_)

@@ -61,6 +61,8 @@ class DrawRound(Result):
     seats_needed: int
     exclude: list[str]
     tags: list[str]
+    max_region_share: float = 1.0
+    balance: Literal["strict", "prefer"] = "prefer"
     reason: str
     content: Brief
     deadline: str  # ISO 8601, fixed before the draw so the inbox, the seats and the timeout share it

@@ -9,7 +9,7 @@ from quorum_reviewer.adapters.keys import PROFILE_SK
 from quorum_reviewer.domain.draw import Candidate
 from quorum_reviewer.service.ports import Page
 
-PROJECTION = "pk, sk, user_id, draw_pk, draw_key, tags, open_invitations, daily.#today"
+PROJECTION = "pk, sk, user_id, draw_pk, draw_key, tags, #region, open_invitations, daily.#today"
 
 
 def candidate_from_item(item: Item, today: str) -> Candidate:
@@ -17,6 +17,7 @@ def candidate_from_item(item: Item, today: str) -> Candidate:
     main = item["sk"] == PROFILE_SK
     return Candidate(
         user_id=item["user_id"], entry=item["sk"], draw_key=float(item["draw_key"]), tags=frozenset(item.get("tags", ())),
+        region=item.get("region"),
         open_invitations=item.get("open_invitations", 0) if main else None,
         assigned_today=item.get("daily", {}).get(today, 0) if main else None,
     )
@@ -32,7 +33,7 @@ class DynamoDrawIndex:
              today: str) -> Page[Candidate]:
         condition, values = _key_condition(pool, lower, upper)
         items, last = self.table.query_page(condition, values, limit=limit, start=cursor, index="draw",
-                                            names={"#today": today}, ProjectionExpression=PROJECTION)
+                                            names={"#today": today, "#region": "region"}, ProjectionExpression=PROJECTION)
         return Page([candidate_from_item(item, today) for item in items], last)
 
 

@@ -23,7 +23,8 @@ def reviewer_from_item(item: Item) -> Reviewer:
     note = (StatusNote(reason=item["status_reason"], by=item["status_by"], at=item["status_at"])
             if "status_at" in item else None)
     profile = Profile(tags=tuple(item.get("tags", ())), last_active_at=item["last_active_at"],
-                      registered_at=item["registered_at"], credit_score=item["credit_score"])
+                      registered_at=item["registered_at"], credit_score=item["credit_score"],
+                      region=item.get("region"))
     return Reviewer(
         user_id=item["user_id"], profile=profile, status=item.get("status"), note=note,
         stats=Stats(**{k: item.get(k, 0) for k in Stats.model_fields}),
@@ -33,9 +34,10 @@ def reviewer_from_item(item: Item) -> Reviewer:
 
 
 def entry_item(reviewer: Reviewer, tag: str, key: float) -> Item:
-    """The reviewer's entry in one tag's pool (a copy of its tags, no counters)."""
-    return {**user_key(reviewer.user_id, entry_sk(tag)), "kind": "pool_entry", "user_id": reviewer.user_id,
+    """The reviewer's entry in one tag's pool (a copy of its tags and region, no counters)."""
+    item = {**user_key(reviewer.user_id, entry_sk(tag)), "kind": "pool_entry", "user_id": reviewer.user_id,
             "tags": list(reviewer.profile.tags), "draw_pk": tag_pool(tag), "draw_key": key}
+    return {**item, "region": reviewer.profile.region} if reviewer.profile.region else item
 
 
 def new_items(r: Reviewer, rng: random.Random) -> list[Item]:
@@ -46,6 +48,8 @@ def new_items(r: Reviewer, rng: random.Random) -> list[Item]:
                   "credit_score": p.credit_score, "gsi1pk": profiles_pk(profile_shard(r.user_id)),
                   "gsi1sk": r.user_id, "rev": r.rev + 1, "daily": dict(r.fatigue.daily), "recent": [o.value for o in r.recent],
                   "open_invitations": r.fatigue.open_invitations, **r.stats.model_dump()}
+    if p.region:
+        main["region"] = p.region
     if r.status and r.note:
         main.update(status=r.status.value, status_reason=r.note.reason, status_by=r.note.by, status_at=iso(r.note.at))
     if active:
@@ -77,6 +81,7 @@ def profile_update(reviewer: Reviewer, previous: Reviewer | None, rng: random.Ra
         values={":uid": reviewer.user_id, ":tags": list(p.tags), ":la": iso(p.last_active_at),
                 ":ra": iso(p.registered_at), ":cs": p.credit_score, ":g1": profiles_pk(profile_shard(reviewer.user_id)),
                 ":rev": reviewer.rev + 1, ":kind": "reviewer", ":zero": 0, ":map": {}, ":list": []})
+    _region(update, p)
     reset = previous is not None and bool(previous.recent) and not reviewer.recent
     update.sets.append("recent = :list" if reset else "recent = if_not_exists(recent, :list)")
     if previous is not None:
@@ -88,6 +93,16 @@ def profile_update(reviewer: Reviewer, previous: Reviewer | None, rng: random.Ra
         update.names["#status"] = "status"
     _pool_membership(update, reviewer, previous, rng)
     return update
+
+
+def _region(update: Update, p: Profile) -> None:
+    """The region is on the reviewer item (and its entries) only when the profile has one."""
+    update.names["#region"] = "region"
+    if p.region is None:
+        update.removes.append("#region")
+    else:
+        update.values[":region"] = p.region
+        update.sets.append("#region = :region")
 
 
 def _pool_membership(update: Update, reviewer: Reviewer, previous: Reviewer | None, rng: random.Random) -> None:

@@ -87,9 +87,10 @@ class DynamoReviewerRepository:
             raise
 
     def _entry_ops(self, reviewer: Reviewer, previous: Reviewer | None) -> list[dict[str, Any]]:
-        """Pool entries follow the reviewer: one per tag while active, none otherwise."""
+        """Pool entries follow the reviewer: one per tag while active (rewritten when tags or region change)."""
         old, new = _pool_tags(previous), _pool_tags(reviewer)
-        retagged = previous is not None and previous.profile.tags != reviewer.profile.tags
+        retagged = previous is not None and (previous.profile.tags, previous.profile.region) != (
+        reviewer.profile.tags, reviewer.profile.region)
         to_put = (new - old) | (new & old if retagged else set())
         puts = [self.table.put_op(entry_item(reviewer, tag, self.rng.random())) for tag in sorted(to_put)]
         deletes = [self.table.delete_op(user_key(reviewer.user_id, entry_sk(tag))) for tag in sorted(old - new)]

@@ -40,6 +40,7 @@ class Candidate(BaseModel):
     entry: str
     draw_key: float
     tags: frozenset[str] = frozenset()
+    region: str | None = None
     open_invitations: int | None = None
     assigned_today: int | None = None
 

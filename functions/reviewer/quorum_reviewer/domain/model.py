@@ -12,6 +12,7 @@ from quorum_common.vocabulary import Tag
 
 CODE_PATTERN = r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$"
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=CODE_PATTERN)]  # module, reason
+Region = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=CODE_PATTERN)]
 
 
 def canonical_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
@@ -48,6 +49,7 @@ class Profile(BaseModel):
     last_active_at: datetime
     registered_at: datetime
     credit_score: int = Field(ge=0, le=1000)
+    region: Region | None = None
 
 
 class Stats(BaseModel):

@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 from urllib.parse import unquote
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictInt, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictFloat, StrictInt, model_validator
 
 from quorum_common.vocabulary import Decision, EntityId, as_utc, utc_now
 from quorum_common.worker import Result, Task
+from quorum_reviewer.domain.balance import Balance
 from quorum_reviewer.domain.invitation import ContentField, Invitation, MaskedContent
-from quorum_reviewer.domain.model import Code, Profile, Reviewer, Stats, Status, StatusNote, TagSet
+from quorum_reviewer.domain.model import Code, Profile, Region, Reviewer, Stats, Status, StatusNote, TagSet
 from quorum_reviewer.service.reviewers import ReviewerView
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -45,6 +46,8 @@ class ProfileRequest(Schema):
     last_active_at: AwareDatetime
     registered_at: AwareDatetime
     credit_score: StrictInt = Field(ge=0, le=1000)
+    region: Region | None = Field(default=None, description="Optional lowercase slug of at most 32 characters "
+                                  "(balanced panels: see docs/reviewer.md).")
 
     @model_validator(mode="after")
     def _plausible_times(self) -> ProfileRequest:
@@ -61,7 +64,8 @@ class ProfileRequest(Schema):
 
     def to_profile(self) -> Profile:
         return Profile(tags=self.tags, last_active_at=as_utc(self.last_active_at),
-                       registered_at=as_utc(self.registered_at), credit_score=self.credit_score)
+                       registered_at=as_utc(self.registered_at), credit_score=self.credit_score,
+                       region=self.region)
 
 
 class StatusRequest(Schema):
@@ -192,6 +196,8 @@ class DrawPanelTask(_Task):
     reason: Code | None = None
     content: ContentField = None
     deadline: AwareDatetime | None = None
+    max_region_share: StrictFloat = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
+    balance: Balance = Balance.PREFER
 
 
 class PanelDrawn(_Result):

@@ -30,7 +30,7 @@ worker = Worker("reviewer", logger)
 def _draw_command(task: s.DrawPanelTask) -> DrawPanel:
     brief = Brief(module=task.module, reason=task.reason, content=task.content, deadline=task.deadline)
     return DrawPanel(case_id=task.case_id, seats=task.seats, exclude=frozenset(task.exclude), tags=task.tags,
-                     round=task.round, brief=brief)
+                     round=task.round, brief=brief, max_region_share=task.max_region_share, balance=task.balance)
 
 
 @worker.action

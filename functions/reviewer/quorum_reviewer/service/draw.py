@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from quorum_common.vocabulary import utc_day
+from quorum_reviewer.domain.balance import Balance, RegionTally
 from quorum_reviewer.domain.draw import Candidate, is_candidate, page_size, pool_for, read_budget
 from quorum_reviewer.domain.invitation import Brief, Invitation
 from quorum_reviewer.domain.rules import FatigueCaps
@@ -25,6 +26,8 @@ class DrawPanel:
     tags: tuple[str, ...] = ()
     round: int | None = None
     brief: Brief = Brief()
+    max_region_share: float = 1.0
+    balance: Balance = Balance.PREFER
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ def _already_in_round(invitations: list[Invitation], cmd: DrawPanel) -> list[str
 def draw_panel(cmd: DrawPanel, ports: ReviewerPorts, now: datetime,
                rng: random.Random | None = None, lease: timedelta = DRAW_LEASE) -> PanelDrawn:
     """Invite up to `cmd.seats` eligible reviewers: active, tagged, not excluded, not yet invited to
-    the case, under both fatigue caps. Each seat is taken atomically (fatigue slot + invitation).
+    the case, under both fatigue caps, no region over its share of the round (`domain/balance.py`).
+    Each seat is taken atomically (fatigue slot + invitation).
     A round is drawn once: a later draw of it returns the first one's panel (see `rounds.py`)."""
     stored = claim_round(ports.seats, cmd.case_id, cmd.round, now, lease)
     if stored is not None and stored.reviewer_ids is not None:
@@ -89,15 +93,33 @@ def _draw(cmd: DrawPanel, ports: ReviewerPorts, now: datetime, rng: random.Rando
         return PanelDrawn(reviewer_ids=progress.chosen, short_by=0)
     blocked = set(cmd.exclude) | {i.reviewer_id for i in invitations}
     caps, today = ports.rules.get().fatigue, utc_day(now)
+    regions, set_aside = _round_regions(cmd, ports, progress.chosen), list[Candidate]()
     for candidate in walk_pool(ports.pool, pool_for(cmd.tags), rng.random(), progress, today):
         progress.read += 1
         if is_candidate(candidate, blocked, cmd.tags, caps):
             blocked.add(candidate.user_id)
-            if _take_seat(ports, cmd, candidate, caps, today, now, rng):
+            if not regions.fits(candidate.region):
+                set_aside.append(candidate)
+            elif _take_seat(ports, cmd, candidate, caps, today, now, rng):
                 progress.chosen.append(candidate.user_id)
+                regions.seat(candidate.region)
         if progress.need == 0 or progress.read >= read_budget(cmd.seats):
             break
+    if cmd.balance is Balance.PREFER:  # better a full panel than an empty seat: over-cap reviewers, in walk order
+        for candidate in set_aside:
+            if progress.need == 0:
+                break
+            if _take_seat(ports, cmd, candidate, caps, today, now, rng):
+                progress.chosen.append(candidate.user_id)
     return PanelDrawn(reviewer_ids=progress.chosen, short_by=progress.need)
+
+
+def _round_regions(cmd: DrawPanel, ports: ReviewerPorts, seated: list[str]) -> RegionTally:
+    """The round's region tally, counting reviewers a retried draw of the round already seated."""
+    if cmd.max_region_share >= 1 or not seated:
+        return RegionTally.of(cmd.max_region_share, cmd.seats)
+    known = ports.reviewers.get_many(seated)
+    return RegionTally.of(cmd.max_region_share, cmd.seats, (known[r].profile.region for r in seated if r in known))
 
 
 def _take_seat(ports: ReviewerPorts, cmd: DrawPanel, candidate: Candidate, caps: FatigueCaps, today: str,
