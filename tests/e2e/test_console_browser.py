@@ -148,6 +148,26 @@ def test_c_an_invalid_policy_shows_the_field_error_and_saves_nothing(console: Co
     console.shoot("policies")
 
 
+def test_c_ops_save_a_decimal_region_share_and_the_balance_mode_is_kept(console: Console, journey_for) -> None:
+    journey = journey_for("review")
+    before = journey.set_policy(panel_size=5, votes_to_win=3, vote_window_seconds=600, substitute_rounds=0, min_votes=3,
+                                max_region_share=0.6, balance="strict")
+    page = console.page
+    console.sign_in("ops-policies", "ops")
+    console.go("Policies")
+    form = page.get_by_role("form", name="review")
+    expect(form.get_by_label("max_region_share")).to_have_value("0.6")
+    expect(form.get_by_label("balance")).to_have_value("strict")
+    # When ops lower the share to 0.4 and save
+    form.get_by_label("max_region_share").fill("0.4")
+    form.get_by_role("button", name="Save").click()
+    expect(form.get_by_text(f"Saved version {before['version'] + 1}.")).to_be_visible()
+    # Then the next version holds the decimal share, and the balance mode the form showed is kept
+    policies = requests.get(journey.url("/v1/policies"), headers=journey.ops, timeout=10).json()["policies"]
+    review = next(p for p in policies if p["module"] == "review")
+    assert (review["max_region_share"], review["balance"], review["votes_to_win"]) == (0.4, "strict", 3)
+
+
 def test_d_ops_suspend_a_reviewer_with_a_reason_and_lift_it(console: Console, journey_for) -> None:
     journey = journey_for("post")
     reviewer = journey.enroll_pool(1)[0]

@@ -8,7 +8,7 @@ import { ErrorText, Field, Notice } from "../ui.js";
 export function asNumber(text) {
   const trimmed = String(text).trim();
   if (trimmed === "") return null;
-  return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+  return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
 }
 
 export function asTags(text) {
@@ -44,7 +44,7 @@ export function ApiForm({ id, title, subtitle, fields, initial, save, button = "
     ${subtitle ? html`<p class="muted">${subtitle}</p>` : null}
     <div class="grid">
       ${fields.map((f) => html`<${Field} id=${`${id}-${f.name}`} label=${f.label || f.name} hint=${f.hint}
-        inputmode=${f.type === "number" ? "numeric" : undefined}
+        inputmode=${f.type === "number" ? "decimal" : undefined}
         value=${Array.isArray(values[f.name]) ? values[f.name].join(", ") : values[f.name]}
         onInput=${(v) => setValues({ ...values, [f.name]: v })} error=${byField[f.name]} />`)}
     </div>

@@ -12,6 +12,8 @@ const FIELDS = [
   { name: "substitute_rounds", type: "number" },
   { name: "min_votes", type: "number", hint: "empty: votes_to_win" },
   { name: "reviewer_tags", type: "tags", hint: "comma-separated" },
+  { name: "max_region_share", type: "number", hint: "0 < share <= 1: most of a round one region may fill" },
+  { name: "balance", type: "text", hint: "prefer (fill seats over the cap if short) or strict" },
 ];
 
 export function Policies() {
